@@ -84,6 +84,10 @@ class LocalS3Server:
 
 
 def _serve(port: int, seed: bool, large_keys: int) -> None:
+    import logging
+
+    # werkzeug logs every request to stderr; the app's terminal should stay quiet.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

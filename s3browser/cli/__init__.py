@@ -1,0 +1,1 @@
+"""The command line: a headless client on the same core as the GUI."""
