@@ -36,7 +36,7 @@ S3_CONFIG: Final[dict[str, Any]] = {
     },
     "retry": {
         "mode": "adaptive",
-        "max_attempts": 6,
+        "max_attempts": 5,
     },
     "timeouts": {
         "connect_seconds": 10,

@@ -15,6 +15,7 @@ from s3browser.core.errors import InvalidInputError
 # in us-east-1 (uppercase, underscores, up to 255 characters) so that old buckets
 # stay reachable.
 _BUCKET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$")
+_OTHER_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _IP_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 
 
@@ -96,6 +97,10 @@ def parse_item_id(item_id: str) -> S3Location:
         raise InvalidInputError("The item id is empty: use bucket:key or s3://bucket/key.")
     if item_id.lower().startswith("s3://"):
         return parse_s3_url(item_id)
+    if _OTHER_SCHEME_RE.match(item_id):
+        raise InvalidInputError(
+            f"{item_id!r} is not an S3 URL: write it as s3://bucket/key or bucket:key."
+        )
     bucket, sep, key = item_id.partition(":")
     if not sep:
         return S3Location(validate_bucket_name(bucket), "")

@@ -17,7 +17,7 @@ from s3browser.core import content, listing, metadata
 from s3browser.core import search as search_mod
 from s3browser.core.auth import ConnectionSettings
 from s3browser.core.clients import ClientPool
-from s3browser.core.errors import InvalidInputError, S3BrowserError, map_error
+from s3browser.core.errors import InvalidInputError, NetworkError, S3BrowserError, map_error
 from s3browser.core.models import (
     BucketDetails,
     Identity,
@@ -78,6 +78,10 @@ class S3Session:
             response = await sts.get_caller_identity()
         except Exception as exc:
             err = map_error(exc)
+            # An endpoint that cannot be reached at all is fatal: say so now rather
+            # than after the bucket listing has retried for half a minute.
+            if isinstance(err, NetworkError) and not self.settings.is_aws:
+                raise err from exc
             # Wrong or expired credentials are worth reporting; a missing STS is not.
             if self.settings.is_aws and err.code in {
                 "InvalidClientTokenId",

@@ -23,8 +23,16 @@ READY_PREFIX = "READY "
 class LocalS3Server:
     """A moto S3 server in a child process; use as a context manager or start()/stop()."""
 
-    def __init__(self, *, seed: bool = False, large_keys: int = 200_000, port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        seed: bool = False,
+        large_keys: int = 200_000,
+        port: int = 0,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.seed = seed
+        self.extra_env = dict(extra_env or {})
         self.large_keys = large_keys
         self.port = port
         self.endpoint_url = ""
@@ -37,6 +45,7 @@ class LocalS3Server:
         env = dict(os.environ)
         env.setdefault("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY)
         env.setdefault("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_KEY)
+        env.update(self.extra_env)
         self._proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
