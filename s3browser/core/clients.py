@@ -12,6 +12,7 @@ import logging
 from contextlib import AsyncExitStack
 from typing import Any
 
+from s3browser.core import fastlist
 from s3browser.core.auth import DEFAULT_REGION, ConnectionSettings, client_config, create_session
 from s3browser.core.config import S3_CONFIG
 from s3browser.core.errors import NotConnectedError, map_error
@@ -97,6 +98,8 @@ class ClientPool:
         except Exception as exc:
             raise map_error(exc) from exc
         client.meta.events.register("before-send", self._throttle)
+        if service == "s3":
+            fastlist.install(client)  # lean ListObjectsV2 parsing: see core/fastlist.py
         return client
 
     async def _throttle(self, **_: Any) -> None:

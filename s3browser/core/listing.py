@@ -15,6 +15,7 @@ from typing import Any
 from s3browser.core.clients import ClientPool
 from s3browser.core.config import S3_CONFIG
 from s3browser.core.errors import map_error
+from s3browser.core.fastlist import RESULT_KEY, CompactListing, compact_listing
 from s3browser.core.models import ListingPage, S3Bucket, S3Object, S3Prefix
 from s3browser.core.s3url import validate_bucket_name
 
@@ -64,6 +65,29 @@ def _objects_from(bucket: str, contents: list[dict[str, Any]]) -> list[S3Object]
     ]
 
 
+async def list_page(
+    client: Any, bucket: str, params: dict[str, Any], token: str | None = None
+) -> CompactListing:
+    """One ListObjectsV2 call, read by the lean parser (botocore's when it declines)."""
+    call = dict(params, Bucket=bucket)
+    if token:
+        call["ContinuationToken"] = token
+    try:
+        with compact_listing(bucket):
+            response = await client.list_objects_v2(**call)
+    except Exception as exc:
+        raise map_error(exc, f"s3://{bucket}/{params.get('Prefix', '')}") from exc
+    listing: CompactListing | None = response.get(RESULT_KEY)
+    if listing is None:  # botocore parsed it: an unusual server or response
+        listing = CompactListing(
+            objects=_objects_from(bucket, response.get("Contents", []) or []),
+            prefixes=[p["Prefix"] for p in response.get("CommonPrefixes", []) or []],
+            is_truncated=bool(response.get("IsTruncated")),
+            next_token=response.get("NextContinuationToken"),
+        )
+    return listing
+
+
 async def iter_pages(
     pool: ClientPool,
     bucket: str,
@@ -81,7 +105,6 @@ async def iter_pages(
     validate_bucket_name(bucket)
     client = await pool.client_for_bucket(bucket)
     params: dict[str, Any] = {
-        "Bucket": bucket,
         "Prefix": prefix,
         "MaxKeys": page_size or S3_CONFIG["listing"]["page_size"],
     }
@@ -91,21 +114,13 @@ async def iter_pages(
         params["StartAfter"] = start_after
     token: str | None = None
     while True:
-        call = dict(params)
-        if token:
-            call["ContinuationToken"] = token
-        try:
-            response = await client.list_objects_v2(**call)
-        except Exception as exc:
-            raise map_error(exc, f"s3://{bucket}/{prefix}") from exc
-        token = response.get("NextContinuationToken") if response.get("IsTruncated") else None
+        listing = await list_page(client, bucket, params, token)
+        token = listing.next_token if listing.is_truncated else None
         yield ListingPage(
             bucket_name=bucket,
             prefix=prefix,
-            prefixes=[
-                S3Prefix(bucket, p["Prefix"]) for p in response.get("CommonPrefixes", []) or []
-            ],
-            objects=_objects_from(bucket, response.get("Contents", []) or []),
+            prefixes=[S3Prefix(bucket, p) for p in listing.prefixes],
+            objects=listing.objects,
             is_last=token is None,
         )
         if token is None:
