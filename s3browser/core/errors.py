@@ -89,6 +89,14 @@ class ChecksumMismatchError(S3BrowserError):
     default_message = "The downloaded data does not match the object's checksum: download it again."
 
 
+class LocalFileError(S3BrowserError):
+    """A local file could not be written, read or renamed (disk full, permissions...)."""
+
+    default_message = (
+        "A local file could not be written: check free disk space and the folder's permissions."
+    )
+
+
 class NotConnectedError(S3BrowserError):
     default_message = "Not connected: call connect() first."
 

@@ -1,0 +1,374 @@
+"""Downloading one object into ``<name>.part``, verifying it, and renaming it into place.
+
+Small objects (up to the multipart threshold) take one GET and no HEAD: the GET's
+own headers carry the size, ETag and checksums, and the bytes are hashed as they
+arrive. Large objects take a HEAD, then ranged GETs, each pinned with ``If-Match``
+to the ETag the HEAD saw, written in place (``os.pwrite``) into a file of the final
+size; the file is hashed in order by a worker thread while later parts still arrive.
+
+A broken connection resumes the range from the last byte written (up to
+``part_retries`` times); a 412 means the object changed and fails the download with
+:class:`ObjectChangedError`. Nothing is ever written under the final name until the
+file is complete and verified; then one ``os.replace`` puts it there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from s3browser.core.errors import (
+    ChecksumMismatchError,
+    LocalFileError,
+    NetworkError,
+    ObjectChangedError,
+    S3BrowserError,
+    ServerError,
+    ThrottledError,
+    map_error,
+)
+from s3browser.core.transfers import parts as P
+from s3browser.core.transfers.checksums import Expected, Hasher, expected_from, hash_file_range
+from s3browser.core.transfers.models import TransferOptions
+
+log = logging.getLogger(__name__)
+
+_RETRYABLE = (NetworkError, ServerError, ThrottledError)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a finished download verified."""
+
+    size: int
+    verified_by: str
+    notes: list[str] = field(default_factory=list)
+
+
+class ProgressSink:
+    """Where the engine reports bytes; the manager turns this into throttled events."""
+
+    def __init__(self) -> None:
+        self.total: int | None = None
+        self.done = 0
+
+    def start(self, total: int, already_done: int) -> None:
+        self.total, self.done = total, already_done
+
+    def add(self, n: int) -> None:
+        self.done += n
+
+
+def local_error(exc: OSError, path: Path) -> LocalFileError:
+    reason = exc.strerror or type(exc).__name__
+    return LocalFileError(
+        f"Could not write {path} ({reason}): check free disk space and the folder's permissions."
+    )
+
+
+class _OrderedHasher:
+    """Hashes the file from byte 0 up to a growing watermark, in a worker thread."""
+
+    def __init__(self, fd: int, hashers: dict[str, Hasher]) -> None:
+        self.fd = fd
+        self.hashers = hashers
+        self.pos = 0
+        self._target = 0
+        self._task: asyncio.Task[None] | None = None
+        self._stop = False
+
+    def advance(self, upto: int) -> None:
+        if not self.hashers or upto <= self._target:
+            return
+        self._target = upto
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.pos < self._target and not self._stop:
+            end = self._target
+            await loop.run_in_executor(None, self._hash, self.pos, end)
+            self.pos = end
+
+    def _hash(self, start: int, end: int) -> None:
+        step = 16 * 1024 * 1024
+        for s in range(start, end, step):
+            if self._stop:
+                return
+            hash_file_range(self.fd, s, min(end, s + step), self.hashers)
+
+    async def finish(self, size: int) -> dict[str, bytes]:
+        self.advance(size)
+        if self._task is not None:
+            await self._task
+        return {name: h.digest() for name, h in self.hashers.items()}
+
+    async def stop(self) -> None:
+        """Stop and wait for the thread, so the caller may close the file descriptor."""
+        self._stop = True
+        if self._task is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(self._task)
+
+
+class ObjectDownload:
+    """One object to one local file; ``await run()`` returns the :class:`Outcome`."""
+
+    def __init__(
+        self,
+        client: Any,
+        bucket: str,
+        key: str,
+        final: Path,
+        options: TransferOptions,
+        *,
+        known_size: int | None = None,
+        progress: ProgressSink | None = None,
+    ) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.key = key
+        self.final = final
+        self.part = P.part_path(final)
+        self.options = options
+        self.known_size = known_size
+        self.progress = progress or ProgressSink()
+        self.etag = ""
+        self.last_modified: datetime | None = None
+        self.url = f"s3://{bucket}/{key}"
+
+    # -- entry point ----------------------------------------------------------------
+    async def run(self) -> Outcome:
+        state = P.load_sidecar(self.final)
+        if state is None and os.path.lexists(self.part):
+            raise LocalFileError(
+                f"A file named {self.part.name} is in the way in {self.part.parent}: "
+                "move or delete it and retry."
+            )
+        threshold = P.choose_multipart_threshold(self.options)
+        if state is None and self.known_size is not None and self.known_size <= threshold:
+            return await self._single()
+        head = await self._call("head_object", ChecksumMode="ENABLED")
+        size = int(head.get("ContentLength", 0))
+        self.etag = str(head.get("ETag") or "")
+        self.last_modified = head.get("LastModified")
+        expected = expected_from(head, size)
+        if size <= threshold:
+            return await self._single(if_match=self.etag, expected=expected)
+        return await self._multipart(size, expected, state)
+
+    # -- one GET, hashed as it streams ----------------------------------------------
+    async def _single(self, if_match: str = "", expected: Expected | None = None) -> Outcome:
+        self.etag = if_match
+        P.save_sidecar(self.final, P.PartState(self.bucket, self.key, "", -1, 0))
+        fd = self._open(truncate=True)
+        try:
+            holder: dict[str, Any] = {}
+
+            def first(response: dict[str, Any]) -> None:
+                size = int(response.get("ContentLength", 0))
+                self.etag = self.etag or str(response.get("ETag") or "")
+                self.last_modified = response.get("LastModified") or self.last_modified
+                exp = expected or expected_from(response, size)
+                holder["expected"] = exp
+                holder["hashers"] = exp.hashers() if self.options.verify else {}
+                self.progress.start(size, 0)
+
+            def on_chunk(chunk: bytes) -> None:
+                for h in holder["hashers"].values():
+                    h.update(chunk)
+
+            end = await self._fetch(fd, 0, None, first=first, on_chunk=on_chunk)
+            exp = holder["expected"]
+            self._check_size(fd, end, exp.size)
+            digests = {n: h.digest() for n, h in holder["hashers"].items()}
+            self._check_digests(exp, digests)
+        finally:
+            os.close(fd)
+        return Outcome(exp.size, exp.verified_by if self.options.verify else "size")
+
+    # -- ranged parts written in place ----------------------------------------------
+    async def _multipart(self, size: int, expected: Expected, state: P.PartState | None) -> Outcome:
+        resumable = (
+            state is not None
+            and state.matches(self.bucket, self.key, self.etag, size)
+            and state.part_size > 0
+            and _file_size(self.part) == size
+        )
+        if not resumable:
+            if state is not None:
+                log.info("%s changed or its partial file is stale: starting over", self.url)
+            state = P.PartState(self.bucket, self.key, self.etag, size, 0)
+            state.part_size = P.choose_part_size(size, self.options)
+            P.save_sidecar(self.final, state)
+        assert state is not None
+        fd = self._open(truncate=not resumable, size=size)
+        hasher = _OrderedHasher(fd, expected.hashers() if self.options.verify else {})
+        try:
+            self.progress.start(size, state.bytes_done)
+            todo = [r for r in P.part_ranges(size, state.part_size) if not state.is_done(*r)]
+            workers = P.choose_part_concurrency(size, state.part_size, self.options)
+            hasher.advance(state.contiguous_end())
+            queue = list(reversed(todo))
+
+            async def worker() -> None:
+                while queue:
+                    start, end = queue.pop()
+                    await self._fetch(fd, start, end)
+                    state.add(start, end)
+                    try:
+                        P.save_sidecar(self.final, state)
+                    except OSError as exc:
+                        raise local_error(exc, self.final) from exc
+                    hasher.advance(state.contiguous_end())
+
+            async with asyncio.TaskGroup() as group:
+                for _ in range(min(workers, len(todo))):
+                    group.create_task(worker())
+            self._check_size(fd, size, size)
+            digests = await hasher.finish(size)
+            self._check_digests(expected, digests)
+        except* S3BrowserError as eg:
+            raise eg.exceptions[0] from None
+        finally:
+            await hasher.stop()
+            os.close(fd)
+        return Outcome(size, expected.verified_by if self.options.verify else "size")
+
+    # -- pieces ---------------------------------------------------------------------
+    async def _call(self, op: str, **params: Any) -> Any:
+        try:
+            return await getattr(self.client, op)(Bucket=self.bucket, Key=self.key, **params)
+        except Exception as exc:
+            raise map_error(exc, self.url) from exc
+
+    async def _fetch(
+        self,
+        fd: int,
+        start: int,
+        end: int | None,
+        *,
+        first: Callable[[dict[str, Any]], None] | None = None,
+        on_chunk: Callable[[bytes], None] | None = None,
+    ) -> int:
+        """Write bytes [start, end) (to the object's end when None) at their offsets.
+
+        A broken connection continues from the last byte written, with If-Match set
+        to the ETag already seen, so a retry never mixes two versions of the object.
+        """
+        pos = start
+        attempt = 0
+        chunk_size = self.options.chunk_size
+        while True:
+            params: dict[str, Any] = {}
+            if self.etag:
+                params["IfMatch"] = self.etag
+            if end is not None:
+                params["Range"] = f"bytes={pos}-{end - 1}"
+            elif pos:
+                params["Range"] = f"bytes={pos}-"
+            if first is not None and pos == start:
+                params["ChecksumMode"] = "ENABLED"
+            try:
+                response = await self.client.get_object(Bucket=self.bucket, Key=self.key, **params)
+                if first is not None and pos == start:
+                    first(response)
+                    end_known = int(response.get("ContentLength", 0))
+                    limit = start + end_known
+                else:
+                    limit = end if end is not None else -1
+                body = response["Body"]
+                try:
+                    while True:
+                        chunk = await body.read(chunk_size)
+                        if not chunk:
+                            break
+                        try:
+                            os.pwrite(fd, chunk, pos)
+                        except OSError as exc:
+                            raise local_error(exc, self.final) from exc
+                        if on_chunk is not None:
+                            on_chunk(chunk)
+                        pos += len(chunk)
+                        self.progress.add(len(chunk))
+                finally:
+                    body.close()
+                if limit >= 0 and pos < limit:
+                    raise NetworkError("The connection closed before the whole range arrived.")
+                return pos
+            except asyncio.CancelledError:
+                raise
+            except LocalFileError:
+                raise
+            except Exception as exc:
+                err = map_error(exc, self.url)
+                if isinstance(err, ObjectChangedError):
+                    raise ObjectChangedError(
+                        f"{self.url} changed on the server during the download: "
+                        "start the download again to get the new version.",
+                        code=err.code,
+                    ) from exc
+                if not isinstance(err, _RETRYABLE) or attempt >= self.options.part_retries:
+                    raise err from exc
+                attempt += 1
+                log.info("%s: %s; retrying from byte %d", self.url, err.message, pos)
+                await asyncio.sleep(min(8.0, 0.25 * 2**attempt) * (0.5 + random.random()))
+
+    def _open(self, *, truncate: bool, size: int | None = None) -> int:
+        flags = os.O_RDWR | os.O_CREAT | (os.O_TRUNC if truncate else 0)
+        try:
+            fd = os.open(self.part, flags | getattr(os, "O_BINARY", 0), 0o666)
+            if size is not None and os.fstat(fd).st_size != size:
+                os.ftruncate(fd, size)  # sparse: "preallocated" without writing zeros
+        except OSError as exc:
+            raise local_error(exc, self.part) from exc
+        return fd
+
+    def _check_size(self, fd: int, got: int, expected: int) -> None:
+        actual = os.fstat(fd).st_size
+        if got != expected or actual != expected:
+            raise NetworkError(
+                f"{self.url} arrived with {max(got, actual):,} bytes instead of "
+                f"{expected:,}: download it again."
+            )
+
+    def _check_digests(self, expected: Expected, digests: dict[str, bytes]) -> None:
+        bad = expected.mismatches(digests)
+        if bad:
+            raise ChecksumMismatchError(
+                f"{self.url} does not match its {' and '.join(bad)} after download: "
+                "the data was damaged on the way; download it again."
+            )
+
+    def commit(self, *, replace: bool) -> None:
+        """Move the verified .part file to the final name and drop the sidecar."""
+        try:
+            if self.last_modified is not None:
+                stamp = self.last_modified.timestamp()
+                os.utime(self.part, (stamp, stamp))
+            if not replace and os.path.lexists(self.final):
+                raise LocalFileError(
+                    f"{self.final} appeared while downloading: it was kept, and the download "
+                    f"is in {self.part.name}; retry to choose what to do."
+                )
+            os.replace(self.part, self.final)
+        except OSError as exc:
+            raise local_error(exc, self.final) from exc
+        with contextlib.suppress(OSError):
+            P.sidecar_path(self.final).unlink()
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
