@@ -31,6 +31,20 @@ def pytest_asyncio_loop_factories(config: Any, item: Any) -> Mapping[str, Callab
     return {"qasync": _qasync_loop}
 
 
+# Platform noise, not our bug: the offscreen plugin says this whenever a window is shown.
+_QT_NOISE = (r"This plugin does not support propagateSizeHints\(\)",)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Add the noise to every UI test's ignore list (merged with a test's own marker)."""
+    for item in items:
+        if "tests/ui/" not in str(item.fspath).replace("\\", "/"):
+            continue
+        own = item.get_closest_marker("qt_log_ignore")
+        extra = own.args if own is not None else ()
+        item.add_marker(pytest.mark.qt_log_ignore(*_QT_NOISE, *extra), append=False)
+
+
 @pytest.fixture
 async def session(credentials: dict[str, Any]) -> AsyncIterator[Any]:
     """An open S3Session on the moto server, closed after the test."""
