@@ -15,13 +15,29 @@ from typing import Any
 from s3browser.core import fastlist
 from s3browser.core.auth import DEFAULT_REGION, ConnectionSettings, client_config, create_session
 from s3browser.core.config import S3_CONFIG
-from s3browser.core.errors import NotConnectedError, map_error
+from s3browser.core.errors import EndpointConfigError, NotConnectedError, map_error
 from s3browser.core.limiter import TokenBucket
 from s3browser.core.s3url import validate_bucket_name
 
 log = logging.getLogger(__name__)
 
 S3Client = Any  # aiobotocore's clients are generated at run time and have no static type
+
+
+def _refuse_non_s3_answer(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+    """Stop botocore from reading a web page as an (empty) S3 answer.
+
+    A wrong endpoint URL often points at an ordinary web server; its HTML parses
+    as XML without error and would look like "no buckets". S3 answers with XML
+    (or, for object bodies, the object itself: those are streamed and not checked).
+    """
+    if operation_model.has_streaming_output:
+        return
+    headers = response_dict.get("headers") or {}
+    content_type = str(headers.get("content-type", "")).lower()
+    body = response_dict.get("body") or b""
+    if "html" in content_type and body:
+        raise EndpointConfigError()
 
 
 class ClientPool:
@@ -98,6 +114,7 @@ class ClientPool:
         except Exception as exc:
             raise map_error(exc) from exc
         client.meta.events.register("before-send", self._throttle)
+        client.meta.events.register("before-parse", _refuse_non_s3_answer)
         if service == "s3":
             fastlist.install(client)  # lean ListObjectsV2 parsing: see core/fastlist.py
         return client

@@ -213,6 +213,7 @@ def map_error(exc: BaseException, what: str = "") -> S3BrowserError:
     # Imported here so that importing the family stays cheap for the GUI.
     import aiohttp
     import botocore.exceptions as bx
+    from botocore.parsers import ResponseParserError
 
     if isinstance(exc, bx.ClientError):
         err: dict[str, Any] = exc.response.get("Error", {}) or {}
@@ -250,7 +251,7 @@ def map_error(exc: BaseException, what: str = "") -> S3BrowserError:
         )
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectionClosedError):
         return NetworkError()
-    if isinstance(exc, bx.ResponseParserError):
+    if isinstance(exc, ResponseParserError):
         return EndpointConfigError()
     if isinstance(exc, bx.ResponseStreamingError | bx.IncompleteReadError):
         return NetworkError("The connection broke while receiving data: try again.")

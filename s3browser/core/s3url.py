@@ -14,7 +14,7 @@ from s3browser.core.errors import InvalidInputError
 # Bucket names as S3 accepts them for new buckets, plus the legacy forms still in use
 # in us-east-1 (uppercase, underscores, up to 255 characters) so that old buckets
 # stay reachable.
-_BUCKET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$")
+_BUCKET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,253}[A-Za-z0-9]$")
 _OTHER_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _IP_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 

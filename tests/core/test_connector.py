@@ -230,7 +230,7 @@ async def test_content_size_limit(connector: S3ConnectorService, s3_admin: Any) 
     s3_admin.create_bucket(Bucket="big")
     s3_admin.put_object(Bucket="big", Key="blob", Body=b"z" * 4096)
     session = connector.session
-    with pytest.raises(ObjectTooLargeError, match="download it instead|stream or download"):
+    with pytest.raises(ObjectTooLargeError, match=r"stream or download"):
         await session.read("big", "blob", max_bytes=1024)
     assert await session.read("big", "blob", max_bytes=4096) == b"z" * 4096
     head = await session.read_head("big", "blob", max_bytes=100)
