@@ -407,6 +407,9 @@ class TransferManager:
             P.remove_partial(item.path)  # useless for a resume: the next try starts afresh
             self._fail(item, exc)
         except S3BrowserError as exc:
+            state = P.load_sidecar(item.path)
+            if state is not None and state.bytes_done == 0:
+                P.remove_partial(item.path)  # nothing worth keeping for a retry
             self._fail(item, exc)
         except Exception as exc:
             log.exception("download of s3://%s/%s failed", item.bucket, item.key)

@@ -150,7 +150,12 @@ def save_sidecar(final: Path, state: PartState) -> None:
 
 
 def remove_partial(final: Path) -> None:
-    """Delete this download's own .part file and sidecar (never the final file)."""
+    """Delete this download's own .part file and sidecar (never the final file).
+
+    A .part file without our sidecar is someone else's: it is left alone.
+    """
+    if not os.path.exists(sidecar_path(final)):
+        return
     for path in (part_path(final), sidecar_path(final)):
         with contextlib.suppress(OSError):
             path.unlink()
