@@ -31,7 +31,9 @@ async def test_multipart_ranged_download_is_byte_identical(
     data = put(s3_admin, "big/blob.bin", random_bytes(1024 * KiB + 123), ChecksumAlgorithm="SHA256")
     result = await fetch(session, [Source(BUCKET, "big/blob.bin")], dest, SMALL_PARTS)
     assert result.ok, result
-    assert hashlib.sha256((dest / "blob.bin").read_bytes()).digest() == hashlib.sha256(data).digest()
+    assert (
+        hashlib.sha256((dest / "blob.bin").read_bytes()).digest() == hashlib.sha256(data).digest()
+    )
     # 17 parts of 64 KiB, pinned to one ETag, verified against the MD5 and the SHA256.
     assert "MD5" in result.items[0].message and "SHA256" in result.items[0].message
 
@@ -75,7 +77,10 @@ async def test_folder_download_keeps_structure(
 async def test_many_small_objects_and_a_selection(
     session: S3Session, bucket: str, s3_admin: Any, dest: Path
 ) -> None:
-    blobs = {f"many/{i:03d}.bin": put(s3_admin, f"many/{i:03d}.bin", random_bytes(2000 + i)) for i in range(60)}
+    blobs = {
+        f"many/{i:03d}.bin": put(s3_admin, f"many/{i:03d}.bin", random_bytes(2000 + i))
+        for i in range(60)
+    }
     put(s3_admin, "solo/one.txt", b"one")
     sources = [Source(BUCKET, "many/", base="many/"), Source(BUCKET, "solo/one.txt")]
     result = await fetch(session, sources, dest, TransferOptions(max_items=8))
@@ -92,7 +97,9 @@ async def test_missing_object_fails_with_a_sentence(
     assert not result.ok
     item = result.items[0]
     assert item.state is TransferState.FAILED
-    assert "nope.txt" in item.message and ("not exist" in item.message or "Not found" in item.message)
+    assert "nope.txt" in item.message and (
+        "not exist" in item.message or "Not found" in item.message
+    )
     assert not (dest / "nope.txt").exists() and not list(dest.iterdir())
 
 

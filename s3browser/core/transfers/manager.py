@@ -266,7 +266,7 @@ class TransferManager:
         except UnsafeKeyError as exc:
             path = _display_path(batch.dest, rel)
             item = TransferItem(batch, bucket, key, path, src.size, src.last_modified)
-            item.state, item.message = S.SKIPPED, f"Skipped: {exc}."
+            item.state, item.message = S.SKIPPED, f"Not written: {exc}."
             self._register(batch, item)
             return
         except OSError as exc:
@@ -401,7 +401,7 @@ class TransferManager:
             else:
                 self._set(item, S.PAUSED)
         except UnsafeKeyError as exc:
-            item.message = f"Skipped: {exc}."
+            item.message = f"Not written: {exc}."
             self._set(item, S.SKIPPED)
         except (ChecksumMismatchError, ObjectChangedError) as exc:
             P.remove_partial(item.path)  # useless for a resume: the next try starts afresh
@@ -442,7 +442,7 @@ class TransferManager:
             action = await self._decide(item)
             item.decided = True
             if action is ConflictAction.SKIP:
-                item.message = "Skipped: the local file exists and was kept."
+                item.message = "The local file exists and was kept."
                 self._set(item, S.SKIPPED)
                 return
             if action is ConflictAction.KEEP_BOTH:
