@@ -160,7 +160,9 @@ def create_session(settings: ConnectionSettings) -> aioboto3.Session:
     return aioboto3.Session(region_name=settings.region_name)
 
 
-def client_config(settings: ConnectionSettings, region: str, **overrides: Any) -> Config:
+def client_config(
+    settings: ConnectionSettings, region: str, service: str = "s3", **overrides: Any
+) -> Config:
     """The botocore config for one client: retries, timeouts, pool, addressing, checksums."""
     from botocore import UNSIGNED
     from botocore.config import Config
@@ -185,5 +187,9 @@ def client_config(settings: ConnectionSettings, region: str, **overrides: Any) -
         kwargs["response_checksum_validation"] = "when_required"
     if settings.anonymous:
         kwargs["signature_version"] = UNSIGNED
+    elif service == "s3":
+        # SigV4 everywhere: presigned URLs would otherwise use SigV2, which newer AWS
+        # regions and several S3-compatible servers refuse.
+        kwargs["signature_version"] = "s3v4"
     kwargs.update(overrides)
     return Config(**kwargs)

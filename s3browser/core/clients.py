@@ -104,7 +104,7 @@ class ClientPool:
     async def _make_client(self, service: str, region: str, **config: Any) -> S3Client:
         assert self._stack is not None
         kwargs: dict[str, Any] = {
-            "config": client_config(self.settings, region, **config),
+            "config": client_config(self.settings, region, service, **config),
             "verify": self.settings.verify,
         }
         if self.settings.endpoint_url:
