@@ -8,8 +8,10 @@ keyring; tests can look inside it to prove where a secret went.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -22,6 +24,19 @@ from s3browser.credentials.store import ProfileStore
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def qasync_loop() -> Any:
+    """A qasync loop over the one QApplication: the dialog's tasks need Qt events running."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(config: Any, item: Any) -> Mapping[str, Callable[[], Any]]:
+    return {"qasync": qasync_loop}
 
 
 class MemoryKeyring(KeyringBackend):

@@ -1,0 +1,129 @@
+"""Connections for the main window: the switcher, the dialog, and start-up, in one object.
+
+The main window needs three things: a widget for its toolbar (``switcher``), a way
+to open the dialog (``open_dialog``/``show_reconnect``), and one signal,
+``connectionReady(profile, credentials)``, to pass to ``MainWindow.set_connection``.
+Everything that touches the keyring or the AWS config runs as a task of this
+object's TaskGroup, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from s3browser.core.errors import CredentialsExpiredError, S3BrowserError
+from s3browser.credentials.aws_config import AWS_ID_PREFIX, discover_aws_profiles
+from s3browser.credentials.profiles import Profile
+from s3browser.credentials.resolve import resolve_credentials
+from s3browser.credentials.secrets import SecretStore
+from s3browser.credentials.store import ProfileStore
+from s3browser.ui.dialogs.connect_dialog import ConnectDialog
+from s3browser.ui.tasks import TaskGroup
+from s3browser.ui.widgets.profile_switcher import ProfileSwitcher
+
+log = logging.getLogger(__name__)
+
+
+class Connections(QObject):
+    """Owns the profile store, the secret store, the switcher widget and the dialog."""
+
+    connectionReady = Signal(object, object)  # Profile, the core's credentials dict
+
+    def __init__(
+        self,
+        window: QWidget | None = None,
+        store: ProfileStore | None = None,
+        secrets: SecretStore | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.store = store if store is not None else ProfileStore.load()
+        self.secrets = secrets if secrets is not None else SecretStore()
+        self.switcher = ProfileSwitcher(window)
+        self.dialog = ConnectDialog(self.store, self.secrets, window)
+        self.current: Profile | None = None
+        self._tasks = TaskGroup("connections")
+
+        self.switcher.profileChosen.connect(self._switch_to)
+        self.switcher.manageRequested.connect(lambda: self.open_dialog())
+        self.dialog.connectRequested.connect(self._connected_from_dialog)
+        self.dialog.profilesChanged.connect(self._refresh_switcher)
+        self._refresh_switcher()
+
+    # -- what the main window calls ---------------------------------------------------
+    def open_dialog(self, message: str = "", *, error: bool = False) -> None:
+        current = self.current.id if self.current else self.store.last_used
+        self.dialog.open_on(current, message, error=error)
+
+    def show_reconnect(self, error: BaseException | str | None = None) -> None:
+        """The reconnect path: expired (or rejected) credentials open the dialog on this profile."""
+        message = str(error) if error else str(CredentialsExpiredError())
+        self.open_dialog(message, error=True)
+
+    async def start(self) -> bool:
+        """At start-up: connect to the last used connection, or open the dialog.
+
+        Returns True when ``connectionReady`` was emitted. Keyring and AWS config are
+        read off the GUI thread; a missing secret opens the dialog with its sentence.
+        """
+        profile = await self._find(self.store.last_used) if self.store.last_used else None
+        if profile is None:
+            self.open_dialog(self.store.load_warning, error=bool(self.store.load_warning))
+            return False
+        return await self._connect(profile)
+
+    async def aclose(self) -> None:
+        await self._tasks.close()
+        await self.dialog.aclose()
+        self.secrets.close()
+
+    # -- internals --------------------------------------------------------------------
+    async def _find(self, profile_id: str) -> Profile | None:
+        saved = self.store.get(profile_id)
+        if saved is not None or not profile_id.startswith(AWS_ID_PREFIX):
+            return saved
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(None, discover_aws_profiles)
+        return next((p for p in found if p.id == profile_id), None)
+
+    async def _connect(self, profile: Profile) -> bool:
+        try:
+            creds = await resolve_credentials(profile, self.secrets)
+        except S3BrowserError as exc:
+            self.dialog.open_on(profile.id, str(exc), error=True)
+            return False
+        self._remember(profile)
+        self.connectionReady.emit(profile, creds)
+        return True
+
+    def _switch_to(self, profile_id: str) -> None:
+        profile = self.dialog.profile_by_id(profile_id) or self.store.get(profile_id)
+        if profile is None:
+            return
+        self._tasks.start(self._connect(profile), on_error=self._failed, name="switch-profile")
+
+    def _connected_from_dialog(self, profile: Profile, creds: dict[str, Any]) -> None:
+        self._remember(profile)
+        self.connectionReady.emit(profile, creds)
+
+    def _remember(self, profile: Profile) -> None:
+        self.current = profile
+        if self.store.last_used != profile.id:
+            self.store.last_used = profile.id
+            try:
+                self.store.save()
+            except OSError as exc:
+                log.warning("could not remember the last connection: %s", exc.strerror)
+        self._refresh_switcher()
+
+    def _refresh_switcher(self) -> None:
+        current = self.current.id if self.current else None
+        self.switcher.set_profiles(self.dialog.all_profiles(), current)
+
+    def _failed(self, exc: BaseException) -> None:
+        log.error("switching connections failed", exc_info=exc)
+        self.open_dialog("Could not switch connections: see the log file for details.", error=True)

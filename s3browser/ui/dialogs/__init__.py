@@ -1,0 +1,1 @@
+"""Dialogs: non-modal, opened with ``open()`` and answered through signals."""
