@@ -32,6 +32,8 @@ def qasync_loop() -> Any:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Hiding the last dialog must not quit the app (and stop the test's loop).
+    app.setQuitOnLastWindowClosed(False)
     return qasync.QEventLoop(app)
 
 
@@ -142,3 +144,21 @@ def aws_config() -> Iterator[Path]:
     yield config
     config.unlink()
     creds.unlink()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Free the previous test's Qt objects here, not in a worker thread's garbage collection.
+
+    A Python garbage collection runs on whichever thread happens to allocate; Qt
+    objects in reference cycles freed on an executor thread make Qt warn ("Timers
+    cannot be stopped from another thread"), which fails the test.
+    """
+    import gc
+
+    qt = "qtbot" in request.fixturenames
+    if qt:
+        gc.collect()
+    yield
+    if qt:
+        gc.collect()

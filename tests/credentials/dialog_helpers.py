@@ -20,6 +20,22 @@ async def until(condition: Callable[[], Any], timeout: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
+async def dispose(widget: Any) -> None:
+    """Close ``widget`` and delete its C++ side now, on the GUI thread.
+
+    Otherwise a reference cycle may keep the Python wrapper until a garbage
+    collection that happens to run on a worker thread (botocore allocates a lot
+    there), and Qt warns about timers destroyed from another thread.
+    """
+    import shiboken6
+
+    if hasattr(widget, "aclose"):
+        await widget.aclose()
+    widget.close()
+    if shiboken6.isValid(widget):
+        shiboken6.delete(widget)
+
+
 def type_into(qtbot: Any, edit: QLineEdit, text: str) -> None:
     edit.selectAll()
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)

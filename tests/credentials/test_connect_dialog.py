@@ -17,7 +17,7 @@ from s3browser.credentials.store import ProfileStore
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog, describe_expiry
 
 from .conftest import MemoryKeyring
-from .dialog_helpers import choose, click, fill_access_keys, type_into, until
+from .dialog_helpers import choose, click, dispose, fill_access_keys, type_into, until
 
 # The offscreen platform (no display) cannot raise or size windows; it says so.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support")
@@ -26,13 +26,15 @@ SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
 
 
 @pytest.fixture
-async def dialog(qtbot: Any, store: ProfileStore, secret_store: SecretStore) -> AsyncIterator[ConnectDialog]:
+async def dialog(
+    qtbot: Any, store: ProfileStore, secret_store: SecretStore
+) -> AsyncIterator[ConnectDialog]:
     d = ConnectDialog(store, secret_store)
     qtbot.addWidget(d)
     d.open_on()
     await until(lambda: d.list.count() >= 0 and not d._tasks.running)
     yield d
-    await d.aclose()
+    await dispose(d)
 
 
 def _row_names(dialog: ConnectDialog) -> list[str]:
@@ -94,7 +96,10 @@ async def test_test_connection_reports_the_core_sentence(
 
 
 async def test_connect_emits_credentials_from_the_keyring(
-    qtbot: Any, dialog: ConnectDialog, store: ProfileStore, secret_store: SecretStore,
+    qtbot: Any,
+    dialog: ConnectDialog,
+    store: ProfileStore,
+    secret_store: SecretStore,
     s3_endpoint: str,
 ) -> None:
     profile = Profile(name="saved", access_key_id="testing-key-id", endpoint_url=s3_endpoint)
@@ -141,15 +146,15 @@ async def test_duplicate_copies_the_secret_and_delete_removes_it(
     assert len(memory_keyring.items) == 1
 
 
-async def test_r2_preset_fills_endpoint_and_region_auto(
-    qtbot: Any, dialog: ConnectDialog
-) -> None:
+async def test_r2_preset_fills_endpoint_and_region_auto(qtbot: Any, dialog: ConnectDialog) -> None:
     click(qtbot, dialog.new_button)
     form = dialog.form
     choose(form.preset, "r2")
     assert form.preset_label.text() == "Account id"
     type_into(qtbot, form.preset_value, "0123456789abcdef0123456789abcdef")
-    assert form.endpoint.text() == "https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com"
+    assert (
+        form.endpoint.text() == "https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com"
+    )
     assert form.region.text() == "auto"
     choose(form.preset, "wasabi")
     type_into(qtbot, form.preset_value, "eu-central-1")
@@ -163,7 +168,9 @@ async def test_aws_config_profiles_are_listed_read_only(
 ) -> None:
     await dialog.refresh()
     assert _row_names(dialog) == [
-        "analyst (AWS config)", "default (AWS config)", "minio-lab (AWS config)",
+        "analyst (AWS config)",
+        "default (AWS config)",
+        "minio-lab (AWS config)",
     ]
     dialog.list.setCurrentRow(0)
     assert not dialog.save_button.isEnabled()
@@ -203,7 +210,7 @@ async def test_no_keyring_warns_and_connects_for_this_session(
     text = ProfileStore.load().path.read_text()
     assert "lab" in text and SECRET not in text
     assert SecretStore().get_sync(ProfileStore.load().profiles[0].id) is None
-    await dialog.aclose()
+    await dispose(dialog)
     secrets.close()
 
 
@@ -222,17 +229,22 @@ async def test_reconnect_path_opens_on_the_profile_with_the_sentence(
     assert dialog.status.text() == "The credentials have expired — reconnect to get new ones."
 
 
-async def test_temporary_credentials_show_their_expiry(
-    aws_config: Path, s3_endpoint: str
-) -> None:
+async def test_temporary_credentials_show_their_expiry(aws_config: Path, s3_endpoint: str) -> None:
     """A credential_process profile gives refreshable credentials with an expiry."""
     from datetime import UTC, datetime, timedelta
 
     from s3browser.ui.dialogs.connect_dialog import check_connection
 
     expiry = (datetime.now(UTC) + timedelta(minutes=50)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    payload = json.dumps({"Version": 1, "AccessKeyId": "tmp-key", "SecretAccessKey": "tmp-secret",
-                          "SessionToken": "tmp-token", "Expiration": expiry})
+    payload = json.dumps(
+        {
+            "Version": 1,
+            "AccessKeyId": "tmp-key",
+            "SecretAccessKey": "tmp-secret",
+            "SessionToken": "tmp-token",
+            "Expiration": expiry,
+        }
+    )
     script = Path(os.environ["AWS_CONFIG_FILE"]).with_name("creds.sh")
     script.write_text(f"#!/bin/sh\necho '{payload}'\n")
     script.chmod(0o700)

@@ -31,7 +31,7 @@ from s3browser.core.errors import InvalidInputError, S3BrowserError
 from s3browser.credentials.aws_config import discover_aws_profiles
 from s3browser.credentials.profiles import Profile
 from s3browser.credentials.resolve import resolve_credentials
-from s3browser.credentials.secrets import SecretStore
+from s3browser.credentials.secrets import KeyringStatus, SecretStore
 from s3browser.credentials.store import ProfileStore
 from s3browser.ui.dialogs.connect_form import ProfileForm
 from s3browser.ui.dialogs.qt_helpers import named
@@ -143,10 +143,7 @@ class ConnectDialog(QDialog):
 
     async def refresh(self) -> None:
         """Ask the keyring whether it can keep secrets, and re-read the AWS config."""
-        status = await self.secrets.status()
-        warnings = [w for w in (self.store.load_warning, status.message) if w]
-        self.banner.setText("\n".join(warnings))
-        self.banner.setVisible(bool(warnings))
+        self._show_keyring_status(await self.secrets.status())
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(None, discover_aws_profiles)
         if [p.to_json() for p in found] != [p.to_json() for p in self.aws_profiles]:
@@ -154,6 +151,12 @@ class ConnectDialog(QDialog):
             self.form.set_aws_profile_names([p.name for p in found])
             self._rebuild_list()
             self.profilesChanged.emit()
+
+    def _show_keyring_status(self, status: KeyringStatus) -> None:
+        self.form.set_keyring_persistent(status.persistent)
+        warnings = [w for w in (self.store.load_warning, status.message) if w]
+        self.banner.setText("\n".join(warnings))
+        self.banner.setVisible(bool(warnings))
 
     def all_profiles(self) -> list[Profile]:
         return [*self.store.profiles, *self.aws_profiles]
@@ -355,6 +358,8 @@ class ConnectDialog(QDialog):
         if persistent:
             self.set_status(f"Saved “{profile.name}”.", ok=True)
         else:
+            if self.secrets.known_status is not None:
+                self._show_keyring_status(self.secrets.known_status)
             self.set_status(
                 f"Saved “{profile.name}”; its secret key is kept for this session only, "
                 "because no system keyring is available.",

@@ -37,6 +37,7 @@ class ProfileForm(QWidget):
         super().__init__(parent)
         self._loading = False
         self._has_stored_secret = False
+        self._keyring_persistent = True
         self._file_dialog: QFileDialog | None = None
 
         self.name = named(QLineEdit(), "name")
@@ -157,11 +158,7 @@ class ProfileForm(QWidget):
             else:
                 self.tls.setCurrentIndex(_TLS_BUNDLE)
                 self.ca_bundle.setText(str(profile.verify))
-            self.secret_key.setPlaceholderText(
-                "stored in the system keyring — type to replace"
-                if has_stored_secret
-                else "kept in the system keyring, never in a file"
-            )
+            self._update_secret_placeholder()
         finally:
             self._loading = False
         self._update_visibility()
@@ -206,6 +203,19 @@ class ProfileForm(QWidget):
             raise InvalidInputError("Type the secret access key that goes with the session token.")
         return Secrets(secret.strip(), token.strip())
 
+    def set_keyring_persistent(self, persistent: bool) -> None:
+        """Say truthfully where a typed secret will go (keyring, or memory for the session)."""
+        self._keyring_persistent = persistent
+        self._update_secret_placeholder()
+
+    def _update_secret_placeholder(self) -> None:
+        where = "the system keyring" if self._keyring_persistent else "memory, for this session"
+        self.secret_key.setPlaceholderText(
+            f"stored in {where} — type to replace"
+            if self._has_stored_secret
+            else f"kept in {where}, never in a file"
+        )
+
     @property
     def has_stored_secret(self) -> bool:
         return self._has_stored_secret
@@ -241,6 +251,7 @@ class ProfileForm(QWidget):
     def _preset_chosen(self, _index: int) -> None:
         p = preset(self.preset.currentData())
         self._show_preset(p.id)
+        self._update_visibility()
         self.preset_value.setText(p.default_value)
         if p.id == "aws":
             self.endpoint.clear()
@@ -277,6 +288,8 @@ class ProfileForm(QWidget):
         for w in (self.access_key_id, self.secret_key, self.session_token):
             self._form.setRowVisible(w, keys)
         self._form.setRowVisible(self.aws_profile, kind is ProfileKind.AWS_PROFILE)
+        # A preset that asks for the region already shows it: one Region field, not two.
+        self._form.setRowVisible(self.region, preset(self.preset.currentData()).asks != "region")
         bundle = self.tls.currentIndex() == _TLS_BUNDLE
         self._form.setRowVisible(self._bundle_row, bundle)
 
