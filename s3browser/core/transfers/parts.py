@@ -32,6 +32,8 @@ def choose_multipart_threshold(options: TransferOptions) -> int:
     """Objects up to this size are fetched with one GET (no HEAD, no ranges)."""
     if options.multipart_threshold is not None:
         return max(0, options.multipart_threshold)
+    if options.part_size:
+        return max(MIN_PART_SIZE, options.part_size)  # bigger than one part: split it
     return 16 * MiB
 
 
