@@ -43,7 +43,8 @@ S3_CONFIG: Final[dict[str, Any]] = {
         "read_seconds": 60,
     },
     "max_pool_connections": 64,
-    "listing": {"page_size": 1000, "delimiter": "/"},
+    # concurrency: folders listed at once by a recursive listing (core/sharding.py).
+    "listing": {"page_size": 1000, "delimiter": "/", "concurrency": 8},
     "content": {
         # get_object_content refuses objects larger than this (bytes) instead of
         # filling memory; stream the object or download it instead.

@@ -3,7 +3,8 @@
 Results stream as they are found, so the GUI can show a live count and stop early;
 cancelling the consuming task stops the listing. Only a prefix can be evaluated by
 S3 itself, so every mode first narrows the listing to the longest literal prefix it
-can, then filters the keys locally.
+can, then filters the keys locally. The listing shards the bucket by folders and lists
+them in parallel (core/sharding.py), so results arrive in folder order, not key order.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any, Literal
 from s3browser.core.clients import ClientPool
 from s3browser.core.config import S3_CONFIG
 from s3browser.core.errors import InvalidInputError, S3BrowserError
-from s3browser.core.listing import iter_pages, list_buckets
+from s3browser.core.listing import list_buckets
 from s3browser.core.models import S3Object
+from s3browser.core.sharding import iter_recursive
 
 SearchMode = Literal["prefix", "substring", "glob", "regex"]
 SEARCH_MODES: tuple[str, ...] = ("prefix", "substring", "glob", "regex")
@@ -182,7 +184,7 @@ async def search(
     cut = len(query.prefix)
     for bucket in buckets:
         try:
-            async for page in iter_pages(pool, bucket, server_prefix, delimiter=None):
+            async for page in iter_recursive(pool, bucket, server_prefix):
                 for obj in page.objects:
                     if match(obj.key[cut:]) and query.filters.accepts(obj):
                         yield obj

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
-from s3browser.core import content, listing, metadata
+from s3browser.core import content, listing, metadata, sharding
 from s3browser.core import search as search_mod
 from s3browser.core.auth import ConnectionSettings
 from s3browser.core.clients import ClientPool
@@ -125,9 +125,10 @@ class S3Session:
         recursive: bool = False,
         page_size: int | None = None,
     ) -> AsyncIterator[ListingPage]:
-        return listing.iter_pages(
-            self.pool, bucket, prefix, delimiter=None if recursive else "/", page_size=page_size
-        )
+        if recursive:
+            # Folders listed in parallel; pages come in shard order, not key order.
+            return sharding.iter_recursive(self.pool, bucket, prefix, page_size=page_size)
+        return listing.iter_pages(self.pool, bucket, prefix, delimiter="/", page_size=page_size)
 
     async def list_objects(
         self, bucket: str, prefix: str = "", max_keys: int = 1000

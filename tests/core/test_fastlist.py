@@ -18,7 +18,7 @@ from botocore.session import get_session
 
 from s3browser.core import fastlist
 from s3browser.core.fastlist import UnusualResponse, parse_list_objects_v2
-from s3browser.core.listing import _objects_from
+from s3browser.core.listing import _objects_from, iter_pages
 from s3browser.core.models import S3Object
 from s3browser.core.session import S3Session
 
@@ -228,7 +228,8 @@ async def test_tricky_keys_from_moto_match_botocore(
     monkeypatch.setattr(fastlist, "parse_list_objects_v2", counting)
     async with S3Session(credentials) as session:
         ours: list[Any] = []
-        async for page in session.iter_pages("tricky", recursive=recursive, page_size=7):
+        delimiter = None if recursive else "/"
+        async for page in iter_pages(session.pool, "tricky", delimiter=delimiter, page_size=7):
             ours.extend(page.objects)
             ours.extend(p.prefix for p in page.prefixes)
     expected = botocore_listing(s3_admin, "tricky", None if recursive else "/")
