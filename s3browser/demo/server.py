@@ -15,7 +15,8 @@ import sys
 import time
 from types import TracebackType
 
-DEMO_ACCESS_KEY = "demo-access-key"
+# AKIA + 16 characters: moto only recognises access key ids of that shape (e.g. in STS).
+DEMO_ACCESS_KEY = "AKIAS3BROWSERDEMO001"
 DEMO_SECRET_KEY = "demo-secret-key"
 READY_PREFIX = "READY "
 
