@@ -8,10 +8,12 @@ Qt's events, so every async test in this folder runs on a qasync ``QEventLoop``
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from typing import Any, TypeVar
 
 import pytest
 
@@ -52,3 +54,36 @@ async def session(credentials: dict[str, Any]) -> AsyncIterator[Any]:
 
     async with S3Session(credentials) as s:
         yield s
+
+
+# -- for plain (non-async) tests that drive the window step by step ---------------------
+T = TypeVar("T")
+
+
+@pytest.fixture
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync event loop on the test QApplication, for :func:`run`."""
+    import qasync
+
+    qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing a window ends no loop
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def run(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+    """Run ``coro`` on the qasync loop (Qt events are processed meanwhile)."""
+    return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+
+async def wait_until(predicate: Callable[[], Any], timeout: float = 20, what: str = "") -> None:
+    """Poll ``predicate`` while the loop runs; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.01)

@@ -1,0 +1,50 @@
+"""The status bar: who, where, how many, and what is happening right now."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+
+class StatusBar(QStatusBar):
+    """Identity, endpoint, region, object count and an activity indicator."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.activity = QLabel(self)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)  # indeterminate: we rarely know how much is left
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.count = QLabel(self)
+        self.identity = QLabel(self)
+        self.endpoint = QLabel(self)
+        self.region = QLabel(self)
+        self.addWidget(self.busy)
+        self.addWidget(self.activity, 1)
+        for label in (self.count, self.identity, self.endpoint, self.region):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.addPermanentWidget(label)
+        # Thin separators between the permanent fields, drawn in the palette's own colour.
+        self.setStyleSheet(
+            "QStatusBar::item { border: none; border-left: 1px solid palette(mid); }"
+        )
+        self.identity.setToolTip("Who the endpoint says you are")
+        self.endpoint.setToolTip("The S3 endpoint")
+        self.region.setToolTip("The region of the current bucket (or the connection's default)")
+
+    def set_activity(self, text: str, busy: bool) -> None:
+        self.activity.setText(text)
+        self.busy.setVisible(busy)
+
+    def set_connection(self, identity: str, endpoint: str, region: str) -> None:
+        self.identity.setText(identity)
+        self.endpoint.setText(endpoint)
+        self.region.setText(region)
+
+    def set_region(self, region: str) -> None:
+        self.region.setText(region)
+
+    def set_count(self, text: str) -> None:
+        self.count.setText(text)
