@@ -47,10 +47,7 @@ from s3browser.ui.widgets.path_bar import PathBar
 from s3browser.ui.widgets.search_bar import SearchBar
 from s3browser.ui.widgets.status import StatusBar
 
-try:  # the real details dock, once it is part of the build
-    from s3browser.ui.widgets.details_pane import DetailsPane
-except ImportError:  # pragma: no cover - depends on what has landed
-    from s3browser.ui.widgets.details_placeholder import DetailsPlaceholder as DetailsPane
+from s3browser.ui.widgets.details_pane import DetailsPane
 
 log = logging.getLogger(__name__)
 
@@ -291,9 +288,7 @@ class MainWindow(QMainWindow):
         self._details_timer.stop()
         await self.object_model.close()
         await self.tree_model.close()
-        closer = getattr(self.details, "aclose", None)
-        if closer is not None:
-            await closer()
+        await self.details.aclose()
         await self._tasks.close()
         await self._disconnect()
 
