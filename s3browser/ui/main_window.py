@@ -40,14 +40,13 @@ from s3browser.ui.models.object_model import ObjectTableModel, RowRef
 from s3browser.ui.models.sort_proxy import ObjectSortProxy
 from s3browser.ui.tasks import Generation, TaskGroup
 from s3browser.ui.widgets.bucket_tree import BucketTree
+from s3browser.ui.widgets.details_pane import DetailsPane
 from s3browser.ui.widgets.error_banner import ErrorBanner
 from s3browser.ui.widgets.icons import app_icon, icon
 from s3browser.ui.widgets.object_table import ObjectTable
 from s3browser.ui.widgets.path_bar import PathBar
 from s3browser.ui.widgets.search_bar import SearchBar
 from s3browser.ui.widgets.status import StatusBar
-
-from s3browser.ui.widgets.details_pane import DetailsPane
 
 log = logging.getLogger(__name__)
 
