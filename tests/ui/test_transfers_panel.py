@@ -1,0 +1,251 @@
+"""The transfers dock, the Download action and drag-out staging, against the engine on moto."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from s3browser.core.transfers import ItemProgress, ProgressEvent, TransferState
+from s3browser.ui.drag_out import StagedMimeData, is_large
+from s3browser.ui.models.transfers_model import COL_STATUS, TransfersModel
+from s3browser.ui.transfers_controller import LAST_FOLDER_KEY, TransfersController
+from s3browser.ui.widgets.transfers_panel import TransfersPanel
+from tests.ui.test_details_pane import wait_until
+
+S = TransferState
+BUCKET = "transfer-bucket"
+
+
+@dataclass
+class Ref:
+    kind: str
+    bucket: str
+    key: str
+    size: int = 0
+
+
+@pytest.fixture
+def window(qtbot: Any) -> QMainWindow:
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    win.resize(900, 600)
+    win.show()
+    return win
+
+
+@pytest.fixture
+async def controller(window: QMainWindow, session: Any, tmp_path: Path) -> Any:
+    selection: list[Ref] = []
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    ctl = TransfersController(window, lambda: list(selection), settings)
+    ctl.selection = selection
+    ctl.set_session(session)
+    yield ctl
+    await ctl.aclose()
+
+
+@pytest.fixture
+def objects(s3_admin: Any) -> dict[str, bytes]:
+    s3_admin.create_bucket(Bucket=BUCKET)
+    bodies = {
+        "data/a.csv": b"x,y\n1,2\n",
+        "data/sub/b.bin": bytes(range(256)) * 400,
+        "top.txt": b"top level",
+    }
+    for key, body in bodies.items():
+        s3_admin.put_object(Bucket=BUCKET, Key=key, Body=body)
+    return bodies
+
+
+def states(model: TransfersModel) -> list[TransferState]:
+    return [p.state for p in model.items()]
+
+
+async def test_download_action_asks_for_a_folder_and_downloads(
+    controller: Any, objects: dict[str, bytes], tmp_path: Path, qtmodeltester: Any
+) -> None:
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    controller.selection[:] = [
+        Ref("object", BUCKET, "top.txt", 9),
+        Ref("folder", BUCKET, "data/"),
+    ]
+    controller.download_action.trigger()
+    dialog = controller.folder_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.fileSelected.emit(str(dest))
+    dialog.close()
+    await wait_until(
+        lambda: len(states(controller.model)) == 3 and set(states(controller.model)) == {S.DONE}
+    )
+    qtmodeltester.check(controller.model)
+    assert (dest / "top.txt").read_bytes() == objects["top.txt"]
+    assert (dest / "data" / "a.csv").read_bytes() == objects["data/a.csv"]
+    assert (dest / "data" / "sub" / "b.bin").read_bytes() == objects["data/sub/b.bin"]
+    assert controller.settings.value(LAST_FOLDER_KEY) == str(dest)
+    assert controller.last_folder() == dest
+    assert controller.dock.isVisible()
+    await wait_until(lambda: controller.toast.isVisible())
+    assert "Downloaded 3 files" in controller.toast.text.text()
+    assert str(dest) in controller.toast.text.text()
+    assert "Downloaded 3 files" in controller.window.statusBar().currentMessage()
+    await wait_until(lambda: not controller.progress.isVisible())
+
+
+async def test_failed_download_is_reported(controller: Any, objects: Any, tmp_path: Path) -> None:
+    from s3browser.core.transfers import Source
+
+    controller.download([Source(BUCKET, "missing.txt", size=5)], tmp_path)
+    await wait_until(lambda: controller.toast.isVisible())
+    assert "failed" in controller.toast.text.text()
+    await wait_until(lambda: states(controller.model) == [S.FAILED])
+    status = controller.model.index(0, COL_STATUS).data()
+    assert status and "Traceback" not in status
+    controller.panel.table.selectRow(0)
+    assert controller.panel.retry_action.isEnabled()
+    assert not controller.panel.pause_action.isEnabled()
+
+
+async def test_existing_file_asks_without_blocking(
+    controller: Any, objects: dict[str, bytes], tmp_path: Path
+) -> None:
+    from s3browser.core.transfers import Source
+
+    (tmp_path / "top.txt").write_bytes(b"mine")
+    controller.download([Source(BUCKET, "top.txt", size=9)], tmp_path)
+    await wait_until(
+        lambda: controller.conflict_box is not None and controller.conflict_box.isVisible()
+    )
+    box: QMessageBox = controller.conflict_box
+    assert "top.txt" in box.text()
+    keep_both = next(b for b in box.buttons() if b.text() == "Keep both")
+    keep_both.click()
+    await wait_until(lambda: states(controller.model) == [S.DONE])
+    assert (tmp_path / "top.txt").read_bytes() == b"mine"  # never touched
+    others = [p for p in tmp_path.iterdir() if p.name != "top.txt" and p.suffix == ".txt"]
+    assert len(others) == 1 and others[0].read_bytes() == objects["top.txt"]
+
+
+async def test_nothing_selected_says_so(controller: Any) -> None:
+    controller.download_action.trigger()
+    assert controller.folder_dialog is None
+    assert "Select objects or folders" in controller.window.statusBar().currentMessage()
+
+
+def progress(
+    item_id: int, state: TransferState, done: int = 0, total: int | None = 100
+) -> ItemProgress:
+    return ItemProgress(item_id, 1, BUCKET, f"k{item_id}", Path(f"/tmp/k{item_id}"), state,
+                        done, total, 1000.0 if state is S.RUNNING else 0.0, 3.0)  # fmt: skip
+
+
+def event(*items: ItemProgress) -> ProgressEvent:
+    return ProgressEvent(items, 0, 0, 0.0, None, {}, listing=False, idle=False)
+
+
+class RecordingManager:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self.finished: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda item_id: self.calls.append((name, item_id))
+
+    def clear_finished(self) -> list[int]:
+        return self.finished
+
+
+def test_panel_buttons_drive_the_engine(qtbot: Any, qtmodeltester: Any) -> None:
+    model = TransfersModel()
+    panel = TransfersPanel(model)
+    qtbot.addWidget(panel)
+    manager = RecordingManager()
+    panel.set_manager(manager)  # type: ignore[arg-type]
+    model.apply(
+        event(progress(1, S.RUNNING, 40), progress(2, S.FAILED, 0), progress(3, S.DONE, 100))
+    )
+    model.apply(event(progress(1, S.RUNNING, 60)))  # an update, not a new row
+    qtmodeltester.check(model)
+    assert model.rowCount() == 3
+    assert model.index(0, 2).data() == "60%"
+    assert model.index(0, 3).data() == "1000 bytes/s"
+    panel.table.selectRow(0)
+    assert panel.pause_action.isEnabled() and not panel.resume_action.isEnabled()
+    panel.pause_action.trigger()
+    panel.cancel_action.trigger()
+    panel.table.selectRow(1)
+    assert panel.retry_action.isEnabled()
+    panel.retry_action.trigger()
+    assert manager.calls == [("pause", 1), ("cancel", 1), ("retry", 2)]
+    opened: list[Path] = []
+    panel.open_folder = opened.append
+    panel.table.selectRow(2)
+    panel.show_action.trigger()
+    assert opened == [Path("/tmp")]
+    mime = model.mimeData([model.index(2, 0)])
+    assert [u.toLocalFile() for u in mime.urls()] == ["/tmp/k3"]
+    manager.finished = [2, 3]
+    panel.clear_action.trigger()
+    qtmodeltester.check(model)
+    assert [p.item_id for p in model.items()] == [1]
+
+
+def test_large_drags_ask_first() -> None:
+    assert not is_large([Ref("object", "b", "k", 10 * 1024 * 1024)])
+    assert is_large([Ref("object", "b", "k", 100 * 1024 * 1024)])
+    assert is_large([Ref("folder", "b", "p/")])
+    assert is_large([Ref("object", "b", f"k{i}", 1) for i in range(201)])
+
+
+async def test_large_drag_prepares_in_background(
+    controller: Any, objects: dict[str, bytes]
+) -> None:
+    refs = [Ref("folder", BUCKET, "data/")]
+    controller.drag_out.start(refs)
+    box = controller.drag_out.question
+    assert box is not None and box.isVisible() and "unknown size" in box.text()
+    prepare = next(b for b in box.buttons() if b.text() == "Prepare for dragging")
+    prepare.click()
+    staged = controller.drag_out.last
+    assert staged is not None
+    await wait_until(lambda: staged.batch.settled)
+    urls = [u.toLocalFile() for u in staged.urls()]
+    assert urls == [str(staged.folder / "data")]
+    assert (staged.folder / "data" / "sub" / "b.bin").read_bytes() == objects["data/sub/b.bin"]
+    await wait_until(lambda: controller.toast.isVisible())
+
+
+async def test_drop_waits_for_the_download_while_the_loop_runs(
+    controller: Any, objects: dict[str, bytes]
+) -> None:
+    """The target asks for the files before they are downloaded: the answer waits for
+    them in a nested event loop (the downloads and the GUI keep running)."""
+    staged = controller.drag_out._stage(
+        [
+            __import__("s3browser.core.transfers", fromlist=["Source"]).Source(
+                BUCKET, "data/sub/b.bin", size=102400
+            )
+        ],
+        prepare=False,
+    )
+    assert not staged.batch.settled
+    mime = StagedMimeData(controller.drag_out, staged)
+    answers: list[Any] = []
+    ticks: list[int] = []
+    tick = QTimer()
+    tick.timeout.connect(lambda: ticks.append(1))
+    tick.start(10)
+    # Called from a Qt callback, as Qt's drag code does, not from inside a task.
+    QTimer.singleShot(0, lambda: answers.append(mime.retrieveData("text/uri-list", None)))
+    await wait_until(lambda: answers)
+    tick.stop()
+    data = bytes(answers[0].data()).decode()
+    assert data.strip().endswith("/b.bin")
+    assert staged.batch.settled
+    assert len(ticks) > 0
+    assert "Dropped 1 item" in controller.window.statusBar().currentMessage()
