@@ -256,3 +256,39 @@ async def test_a_response_the_lean_parser_declines_still_lists(
     assert [o.key for p in pages for o in p.objects] == ["b"]
     assert [x.prefix for p in pages for x in p.prefixes] == ["a/"]
     assert pages[-1].is_last and not pages[0].is_last
+
+
+def test_entity_fast_path_matches_the_reference_resolver() -> None:
+    import random
+
+    pieces = ["a", "/", " ", "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#x41;", "&#66;", "é"]
+    rng = random.Random(7)
+    for _ in range(2000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert fastlist.xml_text(raw) == fastlist._ENTITY.sub(fastlist._entity, raw)
+    with pytest.raises(UnusualResponse):
+        fastlist.xml_text("a & b")
+    assert fastlist.xml_text("&amp;lt;") == "&lt;"  # one level of unescaping, like XML
+
+
+def test_botocore_200_error_check_still_runs_where_it_matters() -> None:
+    """The pre-parse check is skipped only for whole compact listings."""
+    model = get_session().get_service_model("s3")
+    list_op = model.operation_model("ListObjectsV2")
+    head_op = model.operation_model("ListBuckets")
+    calls: list[str] = []
+
+    def botocore_check(operation_model: Any, response_dict: Any, **_: Any) -> None:
+        calls.append(operation_model.name)
+
+    handler = fastlist._skip_listing_200_check(botocore_check)
+    listing = {"status_code": 200, "body": aws_body(["k"], [], url=True, pretty=False)}
+    error = {"status_code": 200, "body": b"<Error><Code>InternalError</Code></Error>"}
+    cut = {"status_code": 200, "body": listing["body"][:-30]}
+    handler(operation_model=list_op, response_dict=listing)  # not compact: botocore checks
+    with fastlist.compact_listing("b"):
+        handler(operation_model=list_op, response_dict=listing)  # skipped
+        handler(operation_model=list_op, response_dict=error)
+        handler(operation_model=list_op, response_dict=cut)
+        handler(operation_model=head_op, response_dict=listing)
+    assert calls == ["ListObjectsV2", "ListObjectsV2", "ListObjectsV2", "ListBuckets"]
