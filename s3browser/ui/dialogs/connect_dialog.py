@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from s3browser.core.errors import InvalidInputError, S3BrowserError
 from s3browser.credentials.aws_config import discover_aws_profiles
 from s3browser.credentials.profiles import Profile
-from s3browser.credentials.resolve import resolve_credentials
+from s3browser.credentials.resolve import resolve_credentials, with_secrets
 from s3browser.credentials.secrets import KeyringStatus, SecretStore
 from s3browser.credentials.store import ProfileStore
 from s3browser.ui.dialogs.connect_form import ProfileForm
@@ -371,7 +371,7 @@ class ConnectDialog(QDialog):
         """Typed secrets win (testing before saving); otherwise the keyring's."""
         typed = self.form.typed_secrets() if not profile.read_only else None
         if profile.needs_secret and typed is not None:
-            return profile.to_credentials(typed)
+            return with_secrets(profile, typed)
         return await resolve_credentials(profile, self.secrets)
 
     async def _test(self) -> None:
