@@ -49,11 +49,13 @@ from PySide6.QtCore import (
     QMimeData,
     QObject,
     QPoint,
+    QRectF,
+    QSize,
     Qt,
     QTimer,
     QUrl,
 )
-from PySide6.QtGui import QDrag, QMouseEvent
+from PySide6.QtGui import QDrag, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
 
 from s3browser.core.transfers import Batch, ConflictAction, Source, TransferState
@@ -201,7 +203,7 @@ class DragOut(QObject):
             sources,
             folder,
             label="the files to drag" if not prepare else "the files prepared for dragging",
-            notify=prepare,
+            notify=self._prepared_done if prepare else False,
             conflict=ConflictAction.KEEP_BOTH,
         )
         if batch is None:
@@ -216,6 +218,8 @@ class DragOut(QObject):
         mime = StagedMimeData(self, staged)
         drag = QDrag(self.view)
         drag.setMimeData(mime)
+        drag.setPixmap(self._pixmap(staged))
+        drag.setHotSpot(QPoint(-12, -12))
         self.dragging = True
         try:
             action = drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
@@ -229,6 +233,32 @@ class DragOut(QObject):
                 self.controller.manager.cancel_all(staged.batch)
                 self._prepared.pop(tuple(staged.sources), None)
             self.controller.window.statusBar().showMessage("Drag cancelled.", 5000)
+
+    def _pixmap(self, staged: Staged) -> QPixmap:
+        """A small label under the cursor: what is being dragged."""
+        assert self.view is not None
+        first = staged.sources[0].key.rstrip("/").rsplit("/", 1)[-1] or staged.sources[0].bucket
+        text = first + (f"  +{len(staged.sources) - 1}" if len(staged.sources) > 1 else "")
+        metrics = self.view.fontMetrics()
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, 260)
+        size = QSize(metrics.horizontalAdvance(text) + 20, metrics.height() + 10)
+        ratio = self.view.devicePixelRatioF()
+        pixmap = QPixmap(size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.view.palette()
+        painter.setBrush(palette.highlight())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(QRectF(0, 0, size.width(), size.height()), 6, 6)
+        painter.setPen(palette.highlightedText().color())
+        painter.setFont(self.view.font())
+        painter.drawText(
+            QRectF(0, 0, size.width(), size.height()), Qt.AlignmentFlag.AlignCenter, text
+        )
+        painter.end()
+        return pixmap
 
     def delivered(self, staged: Staged, urls: list[QUrl]) -> None:
         """The target took the files: say from where (it shows where they went)."""
@@ -253,6 +283,17 @@ class DragOut(QObject):
         poll.stop()
         return batch.settled
 
+    def _prepared_done(self, batch: Batch, result: Any) -> None:
+        if not result.ok:
+            self.controller.notify(batch, result)  # the usual failure report
+            return
+        text = (
+            f"{result.count(TransferState.DONE):,} file(s) ({human_size(result.bytes_done)}) are "
+            f"ready in {batch.dest}. Drag the same selection again to drop them anywhere."
+        )
+        self.controller.window.statusBar().showMessage(text, 20000)
+        self.controller.toast.show_message("Ready to drag", text, batch.dest)
+
     def not_ready(self, staged: Staged) -> None:
         self.controller.window.statusBar().showMessage(
             "The files were not ready when dropped; they keep downloading to "
@@ -263,12 +304,7 @@ class DragOut(QObject):
 
     # -- a large drag asks first ---------------------------------------------------------
     def ask(self, refs: list[Any], sources: list[Source]) -> None:
-        objects = [r for r in refs if r.kind == "object"]
-        folders = len(sources) - len(objects)
-        size = sum(int(r.size or 0) for r in objects)
-        what = f"{len(objects):,} file{'s' if len(objects) != 1 else ''} ({human_size(size)})"
-        if folders:
-            what += f" and {folders:,} folder{'s' if folders != 1 else ''} of unknown size"
+        what = describe_drag(refs)
         box = QMessageBox(self.controller.window)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Large drag")
@@ -305,6 +341,26 @@ class DragOut(QObject):
             with contextlib.suppress(OSError):
                 if child.is_dir() and child.stat().st_mtime < cutoff:
                     shutil.rmtree(child, ignore_errors=True)
+
+
+def describe_drag(refs: list[Any]) -> str:
+    """ "3 files (1.2 GiB)", "the folder “logs/” (size unknown until listed)", or both."""
+    objects = [r for r in refs if r.kind == "object"]
+    folders = [r for r in refs if r.kind == "folder"]
+    parts = []
+    if len(objects) == 1:
+        parts.append(
+            f"“{objects[0].key.rsplit('/', 1)[-1]}” ({human_size(int(objects[0].size or 0))})"
+        )
+    elif objects:
+        size = sum(int(r.size or 0) for r in objects)
+        parts.append(f"{len(objects):,} files ({human_size(size)})")
+    if len(folders) == 1:
+        name = folders[0].key.rstrip("/").rsplit("/", 1)[-1] + "/"
+        parts.append(f"the folder “{name}” (its size is unknown until it is listed)")
+    elif folders:
+        parts.append(f"{len(folders):,} folders (their size is unknown until they are listed)")
+    return " and ".join(parts)
 
 
 def is_large(refs: list[Any]) -> bool:

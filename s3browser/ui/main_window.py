@@ -39,6 +39,7 @@ from s3browser.ui.models.history import History
 from s3browser.ui.models.object_model import ObjectTableModel, RowRef
 from s3browser.ui.models.sort_proxy import ObjectSortProxy
 from s3browser.ui.tasks import Generation, TaskGroup
+from s3browser.ui.transfers_wiring import install_transfers
 from s3browser.ui.widgets.bucket_tree import BucketTree
 from s3browser.ui.widgets.details_pane import DetailsPane
 from s3browser.ui.widgets.error_banner import ErrorBanner
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self._connect_signals()
+        self.transfers = install_transfers(self)  # issue 5: the Transfers dock, Download, drag-out
         self._restore_settings()
         self._update_navigation()
         self._refresh_status()
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.tree_model.set_session(session)
         self.details.set_session(session)
+        self.transfers.set_session(session)
         self.status.set_connection("identity: checking…", session.endpoint_label, session.region)
         self._tasks.start(self._identify(session, generation), on_error=self._task_failed)
         self.set_activity("", busy=False)
@@ -275,6 +278,7 @@ class MainWindow(QMainWindow):
         self.object_model.clear()
         self.tree_model.set_session(None)
         self.details.set_session(None)
+        self.transfers.set_session(None)
         self.session = None
         stack, self._conn_stack = self._conn_stack, None
         if stack is not None:
@@ -288,6 +292,7 @@ class MainWindow(QMainWindow):
         await self.object_model.close()
         await self.tree_model.close()
         await self.details.aclose()
+        await self.transfers.aclose()
         await self._tasks.close()
         await self._disconnect()
 

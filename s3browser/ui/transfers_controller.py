@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSystemTrayIcon,
+    QToolButton,
 )
 
 from s3browser.core.transfers import (
@@ -102,6 +103,7 @@ class TransfersController(QObject):
         self.batch_labels: dict[int, str] = {}
         self.folder_dialog: QFileDialog | None = None
         self.conflict_box: QMessageBox | None = None
+        self.download_button: QToolButton | None = None  # placed by transfers_wiring
 
         self.model = TransfersModel(self)
         self.panel = TransfersPanel(self.model)
@@ -200,7 +202,9 @@ class TransfersController(QObject):
         downloads = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DownloadLocation
         )
-        return Path(downloads or Path.home())
+        if downloads and Path(downloads).is_dir():
+            return Path(downloads)
+        return Path.home()
 
     def download(
         self,
@@ -208,7 +212,7 @@ class TransfersController(QObject):
         dest: Path,
         *,
         label: str = "",
-        notify: bool = True,
+        notify: bool | Callable[[Batch, BatchResult], None] = True,
         conflict: ConflictAction | None = None,
     ) -> Batch | None:
         """Queue a batch now (no dialog); the dock shows it and a notification ends it."""
@@ -221,10 +225,14 @@ class TransfersController(QObject):
         self.tasks.start(self._watch(batch, notify), name=f"batch-{batch.id}")
         return batch
 
-    async def _watch(self, batch: Batch, notify: bool) -> None:
+    async def _watch(
+        self, batch: Batch, notify: bool | Callable[[Batch, BatchResult], None]
+    ) -> None:
         result = await batch.wait()
         self.batch_finished.emit(batch, result)
-        if notify:
+        if callable(notify):
+            notify(batch, result)
+        elif notify:
             self.notify(batch, result)
 
     # -- feedback -----------------------------------------------------------------------

@@ -166,6 +166,8 @@ async def test_folder_shows_listed_count_and_size(pane: DetailsPane) -> None:
     assert "s3://b/data/raw/" in text
     assert pane.title.full_text() == "raw/"
     assert "no preview" in pane.preview.message.text()
+    pane.show_folder("b", "data/raw/", -1, -1)  # selected, not opened: nothing counted yet
+    assert "not listed yet" in pane.details_text and "-1" not in pane.details_text
 
 
 async def test_rapid_clicks_show_the_last_item(

@@ -208,7 +208,8 @@ async def test_large_drag_prepares_in_background(
     refs = [Ref("folder", BUCKET, "data/")]
     controller.drag_out.start(refs)
     box = controller.drag_out.question
-    assert box is not None and box.isVisible() and "unknown size" in box.text()
+    assert box is not None and box.isVisible()
+    assert "“data/”" in box.text() and "unknown until it is listed" in box.text()
     prepare = next(b for b in box.buttons() if b.text() == "Prepare for dragging")
     prepare.click()
     staged = controller.drag_out.last
@@ -218,6 +219,8 @@ async def test_large_drag_prepares_in_background(
     assert urls == [str(staged.folder / "data")]
     assert (staged.folder / "data" / "sub" / "b.bin").read_bytes() == objects["data/sub/b.bin"]
     await wait_until(lambda: controller.toast.isVisible())
+    assert controller.toast.title.text() == "Ready to drag"
+    assert str(staged.folder) in controller.toast.text.text()
 
 
 async def test_drop_waits_for_the_download_while_the_loop_runs(
@@ -249,3 +252,24 @@ async def test_drop_waits_for_the_download_while_the_loop_runs(
     assert staged.batch.settled
     assert len(ticks) > 0
     assert "Dropped 1 item" in controller.window.statusBar().currentMessage()
+
+
+async def test_main_window_has_download_and_transfers(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from s3browser.ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    try:
+        action = window.transfers.download_action
+        assert action.shortcut() == QKeySequence("Ctrl+D")
+        assert not action.isEnabled()  # not connected yet
+        file_menu = window.menuBar().actions()[0].menu()
+        assert action in file_menu.actions()
+        assert window.transfers.download_button is not None
+        assert window.transfers.dock.objectName() == "transfersDock"
+        window.download_requested.emit([Ref("object", "b", "k", 1)])  # context menu path
+        assert "Not connected" in window.statusBar().currentMessage()
+    finally:
+        await window.shutdown()

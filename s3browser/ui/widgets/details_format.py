@@ -228,17 +228,17 @@ def bucket_sections(d: BucketDetails) -> list[Section]:
 
 
 def folder_sections(bucket: str, prefix: str, count: int, total_size: int) -> list[Section]:
-    """What is known of a folder without listing it again: what the table has so far."""
-    name = prefix.rstrip("/").rsplit("/", 1)[-1] + "/" if prefix else "/"
-    return [
-        Section(
-            "Folder",
-            [
-                Row("Name", name),
-                Row("S3 URI", f"s3://{bucket}/{prefix}"),
-                Row("Items listed", f"{count:,}"),
-                Row("Total size listed", size_text(total_size)),
-            ],
-            note="Counts cover the items listed so far in this folder (not its sub-folders' contents).",
-        )
-    ]
+    """What is known of a folder without listing it again: what the table has so far.
+
+    A negative ``count`` means the folder has not been listed (it is selected, not open).
+    """
+    name = prefix.rstrip("/").rsplit("/", 1)[-1] + "/" if prefix else f"{bucket} (top level)"
+    rows = [Row("Name", name), Row("S3 URI", f"s3://{bucket}/{prefix}")]
+    if count < 0:
+        rows.append(Row("Contents", "not listed yet: open the folder to count them", dim=True))
+        note = ""
+    else:
+        rows.append(Row("Objects listed", f"{count:,}"))
+        rows.append(Row("Total size listed", size_text(max(total_size, 0))))
+        note = "Counts cover the objects listed so far in this folder (not its sub-folders)."
+    return [Section("Folder", rows, note=note)]

@@ -207,7 +207,7 @@ class DetailsPane(QWidget):
 
     def show_folder(self, bucket: str, prefix: str, count: int, total_size: int) -> None:
         name = prefix.rstrip("/").rsplit("/", 1)[-1] + "/" if prefix else bucket
-        self._begin(name, f"s3://{bucket}/{prefix} · folder", retry=None)
+        self._begin(name, f"s3://{bucket}/{prefix} · folder", retry=None)  # count < 0: unknown
         self._render(folder_sections(bucket, prefix, count, total_size))
         self.preview.show_message("A folder has no preview: select an object.")
 
