@@ -36,7 +36,9 @@ class _Body:
 
 
 class _FlakyClient:
-    """Serves ranges of ``data``; the first GET of the second part breaks mid-way."""
+    """Serves ranges of ``data``; the first GET that covers byte BREAK_AT breaks there."""
+
+    BREAK_AT = 64 * KiB + 10_000
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -55,27 +57,42 @@ class _FlakyClient:
         self.ranges.append(kw["Range"])
         self.if_match.add(kw.get("IfMatch", ""))
         break_after = None
-        if start == 64 * KiB and not self.broken:
+        if start <= self.BREAK_AT < end and not self.broken:
             self.broken = True
-            break_after = 10_000
+            break_after = self.BREAK_AT - start
         return {"Body": _Body(self.data[start:end], break_after), "ContentLength": end - start}
 
 
-async def test_broken_part_resumes_from_the_last_byte(tmp_path: Path) -> None:
+async def _download(tmp_path: Path, concurrency: int) -> _FlakyClient:
     data = os.urandom(256 * KiB)
     client = _FlakyClient(data)
-    options = TransferOptions(part_size=64 * KiB, multipart_threshold=0, part_concurrency=1)
+    options = TransferOptions(
+        part_size=64 * KiB, multipart_threshold=0, part_concurrency=concurrency
+    )
     final = tmp_path / "obj.bin"
     job = ObjectDownload(client, "bucket1", "obj.bin", final, options)
     outcome = await job.run()
     job.commit(replace=False)
     assert final.read_bytes() == data
     assert outcome.verified_by == "size, MD5"
-    assert client.ranges == [
-        "bytes=0-65535",
-        "bytes=65536-131071",
-        f"bytes={65536 + 10_000}-131071",  # the retry continues inside the broken part
-        "bytes=131072-196607",
-        "bytes=196608-262143",
-    ]
-    assert client.if_match == {client.etag}, "every part is pinned to the first ETag"
+    assert client.if_match == {client.etag}, "every request is pinned to the first ETag"
+    return client
+
+
+async def test_broken_part_resumes_from_the_last_byte(tmp_path: Path) -> None:
+    client = await _download(tmp_path, concurrency=2)
+    assert sorted(client.ranges) == sorted(
+        [
+            "bytes=0-65535",
+            "bytes=65536-131071",
+            f"bytes={_FlakyClient.BREAK_AT}-131071",  # continues inside the broken part
+            "bytes=131072-196607",
+            "bytes=196608-262143",
+        ]
+    )
+
+
+async def test_broken_stream_resumes_from_the_last_byte(tmp_path: Path) -> None:
+    client = await _download(tmp_path, concurrency=1)
+    # One stream for the whole object; the retry asks only for what is missing.
+    assert client.ranges == ["bytes=0-262143", f"bytes={_FlakyClient.BREAK_AT}-262143"]

@@ -41,8 +41,9 @@ def choose_part_size(size: int, options: TransferOptions) -> int:
     """Bytes per ranged GET: large enough to amortise a request, small enough to resume."""
     if options.part_size:
         return max(MIN_PART_SIZE, options.part_size)
-    # ~64 parts per object, between 8 MiB and 256 MiB (a 1 GiB object: 16 MiB parts).
-    return min(256 * MiB, max(8 * MiB, _round_up(size // 64, MiB)))
+    # ~32 parts per object, between 8 MiB and 256 MiB (a 1 GiB object: 32 MiB parts).
+    # With one stream a part is only a checkpoint for resuming, not a request.
+    return min(256 * MiB, max(8 * MiB, _round_up(size // 32, MiB)))
 
 
 def choose_part_concurrency(size: int, part_size: int, options: TransferOptions) -> int:
@@ -51,8 +52,10 @@ def choose_part_concurrency(size: int, part_size: int, options: TransferOptions)
     if options.part_concurrency:
         return max(1, min(options.part_concurrency, parts))
     cpus = os.cpu_count() or 2
-    # One stream per core saturates Python on this kind of machine; more only adds overhead.
-    return max(1, min(parts, cpus, 8))
+    # Measured on 2 cores (1 GiB from a local server): one stream 759 MB/s, two ranged
+    # streams 545 MB/s, 8 slower still: Python is CPU-bound, so one stream per two
+    # cores (the server or the network stack needs the other), at most 4.
+    return max(1, min(parts, cpus // 2, 4))
 
 
 def _round_up(value: int, unit: int) -> int:

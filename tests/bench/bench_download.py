@@ -1,0 +1,80 @@
+"""Download speed: `s3browser get` against `s5cmd cp` and `aws s3 cp`.
+
+Two cases, each tool run ``ctx.runs`` times in turn (interleaved, so a burst of
+load from other processes hits all three alike), every run into an empty folder:
+(a) one 1 GiB object, (b) 2,000 objects of 64 KiB under one prefix. Whole
+processes are timed, start-up included, since that is what a user waits for.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.bench.tools import run_timed
+
+BUCKET = "bench"
+BIG_KEY = "big/one-gib.bin"
+BIG_SIZE = 1024 * 1024 * 1024
+SMALL_PREFIX = "small/"
+SMALL_COUNT = 2000
+SMALL_SIZE = 64 * 1024
+
+
+def _commands(ctx: object, src: str, out: Path, recursive: bool) -> dict[str, list[str]]:
+    tools = ctx.tools  # type: ignore[attr-defined]
+    url = ctx.server.endpoint_url  # type: ignore[attr-defined]
+    s3b = [str(tools.python), "-m", "s3browser", "get", "--endpoint-url", url, "--quiet"]
+    s3b += [src, str(out) + "/"] + (["--recursive"] if recursive else [])
+    s5 = [str(tools.s5cmd), "--endpoint-url", url, "cp", src + ("*" if recursive else ""), str(out) + "/"]
+    aws = [str(tools.aws), "--endpoint-url", url, "s3", "cp", src, str(out) + "/", "--only-show-errors"]
+    if recursive:
+        aws.append("--recursive")
+    return {"s3browser": s3b, "s5cmd": s5, "aws s3 cp": aws}
+
+
+def _measure(
+    ctx: object, case: str, src: str, recursive: bool, nbytes: int, check: Callable[[Path], None]
+) -> None:
+    scratch: Path = ctx.scratch  # type: ignore[attr-defined]
+    runs: dict[str, list[float]] = {}
+    for i in range(ctx.runs):  # type: ignore[attr-defined]
+        for tool, cmd in _commands(ctx, src, scratch / "out", recursive).items():
+            out = scratch / "out"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            seconds = run_timed(cmd)
+            check(out)
+            runs.setdefault(tool, []).append(seconds)
+            print(f"    run {i + 1} {tool}: {seconds:.2f}s", file=sys.stderr, flush=True)
+        shutil.rmtree(scratch / "out", ignore_errors=True)
+    for tool, times in runs.items():
+        ctx.table.add("download", case, tool, times, nbytes=nbytes)  # type: ignore[attr-defined]
+
+
+def run(ctx: object) -> None:
+    server = ctx.server  # type: ignore[attr-defined]
+    print("  writing 1 GiB and 2,000 x 64 KiB of random data ...", file=sys.stderr, flush=True)
+    big = server.make_object(BUCKET, BIG_KEY, BIG_SIZE)
+    for i in range(SMALL_COUNT):
+        server.make_object(BUCKET, f"{SMALL_PREFIX}{i:05d}.bin", SMALL_SIZE)
+    server.warm(BUCKET, BIG_KEY)
+    first = (server.root / BUCKET / SMALL_PREFIX / "00000.bin").read_bytes()
+
+    def check_big(out: Path) -> None:
+        got = out / "one-gib.bin"
+        if got.stat().st_size != BIG_SIZE:
+            raise RuntimeError(f"{got} has the wrong size")
+
+    def check_small(out: Path) -> None:
+        files = list(out.rglob("*.bin"))
+        if len(files) != SMALL_COUNT or (out / "00000.bin").read_bytes() != first:
+            raise RuntimeError(f"{len(files)} small files instead of {SMALL_COUNT}")
+
+    _measure(ctx, "1 GiB object", f"s3://{BUCKET}/{BIG_KEY}", False, BIG_SIZE, check_big)
+    _measure(
+        ctx, "2,000 x 64 KiB", f"s3://{BUCKET}/{SMALL_PREFIX}", True, SMALL_COUNT * SMALL_SIZE, check_small
+    )
+    big.unlink()
