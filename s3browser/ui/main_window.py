@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.errors import InvalidInputError, S3BrowserError
+from s3browser.core.errors import (
+    AuthenticationError,
+    ClockSkewError,
+    InvalidInputError,
+    S3BrowserError,
+)
 from s3browser.core.s3url import S3Location, parse_s3_url
 from s3browser.ui.models.bucket_model import BucketTreeModel
 from s3browser.ui.models.format import human_size
@@ -61,6 +66,7 @@ def _count(n: int, noun: str) -> str:
 class MainWindow(QMainWindow):
     download_requested = Signal(list)  # list[RowRef]
     connect_requested = Signal()
+    credentials_rejected = Signal(str)  # expired or refused credentials: offer to reconnect
     location_changed = Signal(str)  # the s3:// URI now shown
     closed = Signal()
 
@@ -205,6 +211,7 @@ class MainWindow(QMainWindow):
         self.tree_model.load_failed.connect(
             lambda err: self.show_error(str(err), lambda: self.tree_model.refresh())
         )
+        self.tree_model.load_failed.connect(self._check_credentials)
         self.table.open_requested.connect(self.open_ref)
         self.table.up_requested.connect(self.go_up)
         self.table.download_requested.connect(self.download_requested)
@@ -266,6 +273,7 @@ class MainWindow(QMainWindow):
             identity = await session.identify()
         except S3BrowserError as err:
             if self._connection.is_current(generation):
+                self._check_credentials(err)
                 self.status.identity.setText("identity: unknown")
                 self.show_error(str(err), lambda: self.set_connection(session))
             return
@@ -482,6 +490,7 @@ class MainWindow(QMainWindow):
         self._details_timer.start()
 
     def _listing_failed(self, err: S3BrowserError) -> None:
+        self._check_credentials(err)
         self.search_bar.set_searching(False)
         self.show_error(
             str(err), self.object_model.retry if self.object_model.mode == "listing" else None
@@ -525,7 +534,13 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str, retry: Any = None) -> None:
         self.banner.show_error(message, retry)
 
+    def _check_credentials(self, err: BaseException) -> None:
+        """Expired or rejected credentials: the connections UI offers to reconnect."""
+        if isinstance(err, AuthenticationError) and not isinstance(err, ClockSkewError):
+            self.credentials_rejected.emit(str(err))
+
     def _task_failed(self, exc: BaseException) -> None:
+        self._check_credentials(exc)
         if isinstance(exc, S3BrowserError):
             self.show_error(str(exc))
         else:
