@@ -108,22 +108,6 @@ def _explicit_connection(args: argparse.Namespace) -> dict[str, Any] | None:
     return result
 
 
-def _saved_connection() -> Any:
-    """The last used saved profile, when the credentials store offers one (else None)."""
-    try:
-        module = importlib.import_module("s3browser.credentials")
-    except ImportError:
-        return None
-    finder = getattr(module, "startup_connection", None)
-    if finder is None:
-        return None
-    try:
-        return finder()
-    except Exception:
-        log.warning("the saved connection could not be loaded", exc_info=True)
-        return None
-
-
 class _DemoServer:
     """The embedded moto server, started and stopped off the GUI thread."""
 
@@ -162,9 +146,12 @@ class _DemoServer:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    from s3browser.ui.connections import Connections
     from s3browser.ui.main_window import MainWindow
 
     window = MainWindow()
+    connections = Connections(window)
+    connections.attach(window)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     _quit_on_sigint(window)
@@ -175,9 +162,14 @@ async def _main(args: argparse.Namespace) -> int:
     try:
         await asyncio.get_running_loop().run_in_executor(None, _import_heavy_modules)
         location = getattr(args, "location", None)
-        target = None if getattr(args, "demo", False) else _explicit_connection(args)
-        if target is None and not getattr(args, "demo", False):
-            target = _saved_connection()
+        loop = asyncio.get_running_loop()
+        # --profile reads the keyring: off the GUI thread (a locked keyring may prompt).
+        demo_wanted = getattr(args, "demo", False)
+        target = (
+            None if demo_wanted else await loop.run_in_executor(None, _explicit_connection, args)
+        )
+        if target is None and not demo_wanted:
+            target = await connections.startup_credentials()
         if target is None:
             demo = _DemoServer()
             what = "seeding the sample data" if demo.seeded else "without sample data"
@@ -209,6 +201,7 @@ async def _main(args: argparse.Namespace) -> int:
             await closed.wait()
         return 1
     finally:
+        await connections.aclose()
         await window.shutdown()
         if demo is not None:
             await demo.stop()

@@ -64,6 +64,35 @@ class Connections(QObject):
         message = str(error) if error else str(CredentialsExpiredError())
         self.open_dialog(message, error=True)
 
+    def attach(self, window: Any) -> None:
+        """Wire into the main window: switcher in the status bar, File > Connect…, the
+        connection itself, and the reconnect path for expired or rejected credentials."""
+        status = getattr(window, "status", None)
+        if status is not None:
+            # Before the identity/endpoint/region fields it describes.
+            status.addPermanentWidget(self.switcher)
+        window.connect_requested.connect(lambda: self.open_dialog())
+        credentials_rejected = getattr(window, "credentials_rejected", None)
+        if credentials_rejected is not None:
+            credentials_rejected.connect(self.show_reconnect)
+        self.connectionReady.connect(lambda _profile, creds: window.set_connection(creds))
+
+    async def startup_credentials(self) -> dict[str, Any] | None:
+        """The last used connection's credentials for start-up, or None (no dialog opened
+        unless that connection needs attention: a missing secret, say)."""
+        if not self.store.last_used:
+            return None
+        profile = await self._find(self.store.last_used)
+        if profile is None:
+            return None
+        try:
+            creds = await resolve_credentials(profile, self.secrets)
+        except S3BrowserError as exc:
+            self.dialog.open_on(profile.id, str(exc), error=True)
+            return None
+        self._remember(profile)
+        return creds
+
     async def start(self) -> bool:
         """At start-up: connect to the last used connection, or open the dialog.
 
