@@ -44,6 +44,7 @@ from s3browser.core.transfers import (
     ProgressEvent,
     Source,
     TransferManager,
+    TransferOptions,
     TransferState,
 )
 from s3browser.ui.models.transfers_model import TransfersModel, eta_text, speed_text
@@ -92,12 +93,14 @@ class TransfersController(QObject):
         settings: QSettings | None = None,
         *,
         table: QAbstractItemView | None = None,
+        options: TransferOptions | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.refs_provider = refs_provider
         self.settings = settings or QSettings()
         self.manager: TransferManager | None = None
+        self.options = options  # None: the engine chooses part sizes and concurrency
         self._unsubscribe: Callable[[], None] | None = None
         self.tasks = TaskGroup("transfers")
         self.batch_labels: dict[int, str] = {}
@@ -150,7 +153,9 @@ class TransfersController(QObject):
         if old is not None:
             self.tasks.start(old.close(), name="close-transfers")
         if session is not None:
-            self.manager = TransferManager(session, resolve_conflict=self.ask_conflict)
+            self.manager = TransferManager(
+                session, self.options, resolve_conflict=self.ask_conflict
+            )
             self._unsubscribe = self.manager.subscribe(self._on_progress)
         self.panel.set_manager(self.manager)
         self.download_action.setEnabled(session is not None)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from s3browser.core.transfers.models import ItemProgress, ProgressEvent, TransferState
 from s3browser.ui.widgets.details_format import human_size
@@ -159,6 +160,16 @@ class TransfersModel(QAbstractTableModel):
                 return status_text(p)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"s3://{p.bucket}/{p.key}\n→ {p.path}" + (f"\n{p.message}" if p.message else "")
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col == COL_STATUS
+            and p.state is TransferState.FAILED
+        ):
+            # Red mixed with the palette's text colour: readable on light and dark bases.
+            text = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+            return QColor(
+                (text.red() + 210) // 2, (text.green() + 30) // 2, (text.blue() + 30) // 2
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SIZE, COL_SPEED, COL_ETA):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
