@@ -2,7 +2,7 @@
 
 A frozen bundle has no Python interpreter to run ``sys.executable -m module``, yet the
 app starts helpers that way (the embedded demo server runs in a child process:
-``s3browser.demo.server``). So the bundle's executable understands
+``python -m s3browser.demo``). So the bundle's executable understands
 ``-m s3browser.<module> ARGS`` itself and runs that module as ``__main__``; only the
 app's own modules, so the bundle is not a general-purpose interpreter.
 """

@@ -40,7 +40,7 @@ class LocalS3Server:
         self._proc: subprocess.Popen[str] | None = None
 
     def start(self, timeout: float = 120.0) -> str:
-        cmd = [sys.executable, "-m", "s3browser.demo.server", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "s3browser.demo", "--port", str(self.port)]
         if self.seed:
             cmd += ["--seed", "--large-keys", str(self.large_keys)]
         env = dict(os.environ)
@@ -126,7 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     import signal
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # The server keeps nothing worth saving, and an orderly interpreter exit with
+    # hundreds of thousands of moto objects takes seconds: leave at once.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     _serve(args.port, args.seed, args.large_keys)
 
 

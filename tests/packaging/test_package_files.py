@@ -161,7 +161,7 @@ def test_frozen_launcher_runs_only_the_apps_own_modules() -> None:
     runs that way) but is not a general interpreter."""
     launcher = ROOT / "packaging" / "launcher.py"
     ok = subprocess.run(
-        [sys.executable, str(launcher), "-m", "s3browser.demo.server", "--help"],
+        [sys.executable, str(launcher), "-m", "s3browser.demo", "--help"],
         capture_output=True,
         text=True,
         check=False,
