@@ -202,6 +202,26 @@ def _client_error(code: str, status: int | None, what: str, server_text: str) ->
     )
 
 
+_BROKE = "The connection broke while receiving data: try again."
+
+
+def _is_connect_failure(cause: object) -> bool:
+    """True when no connection was made at all (refused, no route, unknown host).
+
+    aiobotocore reports those and a connection reset by an already reached server
+    with the same EndpointConnectionError; only its ``error`` tells them apart.
+    """
+    import socket
+
+    import aiohttp
+
+    if isinstance(cause, aiohttp.ClientConnectorError | socket.gaierror):
+        return True
+    if isinstance(cause, ConnectionRefusedError):
+        return True
+    return not isinstance(cause, aiohttp.ClientConnectionError | ConnectionError)
+
+
 def map_error(exc: BaseException, what: str = "") -> S3BrowserError:
     """Turn any exception raised by an S3 call into a member of the family.
 
@@ -249,19 +269,25 @@ def map_error(exc: BaseException, what: str = "") -> S3BrowserError:
             "The endpoint did not answer in time: check the network and the endpoint URL, "
             "then try again."
         )
-    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectionClosedError):
+    if isinstance(exc, bx.ConnectionClosedError):
+        # The server was reached and then dropped the connection (reset, cut body).
+        return NetworkError(_BROKE)
+    if isinstance(exc, bx.EndpointConnectionError):
+        cause = exc.kwargs.get("error")
+        if cause is not None and not _is_connect_failure(cause):
+            return NetworkError(_BROKE)
         return NetworkError()
     if isinstance(exc, ResponseParserError):
         return EndpointConfigError()
     if isinstance(exc, bx.ResponseStreamingError | bx.IncompleteReadError):
-        return NetworkError("The connection broke while receiving data: try again.")
+        return NetworkError(_BROKE)
     if isinstance(exc, aiohttp.ClientSSLError):
         return EndpointConfigError(
             "The TLS certificate of the endpoint could not be verified: set a CA bundle "
             "or turn verification off for this connection if you trust it."
         )
     if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError):
-        return NetworkError("The connection broke while receiving data: try again.")
+        return NetworkError(_BROKE)
     if isinstance(exc, aiohttp.ClientError | ConnectionError | OSError):
         return NetworkError()
     if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():

@@ -102,7 +102,9 @@ async def _object_tags(client: S3Client, bucket: str, key: str) -> dict[str, str
 
 
 def _unavailable(exc: BaseException) -> Unavailable:
-    code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+    # botocore's connection errors have a ``response`` attribute that is None.
+    response = getattr(exc, "response", None) or {}
+    code = str(response.get("Error", {}).get("Code", ""))
     if code in _NOT_CONFIGURED:
         return Unavailable(_NOT_CONFIGURED[code])
     err = map_error(exc)
