@@ -13,7 +13,10 @@ HeadBucket, GetBucketLocation and ListObjectsV2 (prefix, delimiter, max-keys,
 continuation-token, start-after, encoding-type=url with AWS's form encoding), path
 style, any credentials. The data set is generated at start from the command line:
 
-    python -m tests.bench.list_server --bucket B --keys 100000 --prefixes 100
+    python -m tests.bench.list_server --bucket B --keys 100000 --prefixes 100 [--latency-ms 20]
+
+``--latency-ms`` delays each listing answer without using CPU, like the round trip
+to a remote S3 region, which is where listing folders in parallel pays off.
 
 prints ``READY http://127.0.0.1:PORT`` when it accepts connections.
 """
@@ -26,6 +29,7 @@ import bisect
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from urllib.parse import quote_plus
 from xml.sax.saxutils import escape
@@ -33,6 +37,7 @@ from xml.sax.saxutils import escape
 READY = "READY "
 XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 MODIFIED = "2026-01-01T12:00:00.000Z"
+BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def make_keys(keys: int, prefixes: int, depth_name: str = "data") -> list[str]:
@@ -54,7 +59,7 @@ class Store:
         found = self._rendered.get(url)
         if found is None:
             found = self._rendered[url] = [
-                f"<Contents><Key>{encode(key, url)}</Key><LastModified>{MODIFIED}"
+                f"<Contents><Key>{encode(key, url)}</Key><LastModified>{modified(i)}"
                 f"</LastModified><ETag>&quot;{i:032x}&quot;</ETag><Size>{i % 100_000}</Size>"
                 "<StorageClass>STANDARD</StorageClass></Contents>"
                 for i, key in enumerate(self.keys)
@@ -88,7 +93,9 @@ class Store:
             cut = key.find(delimiter, len(prefix)) if delimiter else -1
             if cut >= 0:
                 folder = key[: cut + len(delimiter)]
-                common.append(f"<CommonPrefixes><Prefix>{encode(folder, url)}</Prefix></CommonPrefixes>")
+                common.append(
+                    f"<CommonPrefixes><Prefix>{encode(folder, url)}</Prefix></CommonPrefixes>"
+                )
                 # Skip every key in the folder: they sort below folder[:-1] + next char.
                 pos = bisect.bisect_left(keys, folder[:-1] + chr(ord(folder[-1]) + 1), pos)
             else:
@@ -114,12 +121,19 @@ class Store:
         return "".join(head) + "".join(parts) + "".join(common) + "</ListBucketResult>"
 
 
+def modified(i: int) -> str:
+    """A different time for every key (real buckets rarely share one)."""
+    return (BASE_TIME + timedelta(seconds=17 * i)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def encode(value: str, url: bool) -> str:
     # AWS's encoding-type=url is form encoding (a space becomes '+'), then XML escaping.
     return escape(quote_plus(value, safe="/") if url else value)
 
 
-def make_app(store: Store) -> object:
+def make_app(store: Store, latency: float = 0.0) -> object:
+    import asyncio
+
     from aiohttp import web
 
     async def root(request: web.Request) -> web.Response:
@@ -143,6 +157,8 @@ def make_app(store: Store) -> object:
         if "location" in query:
             body = f'<LocationConstraint xmlns="{XMLNS}"></LocationConstraint>'
         elif query.get("list-type") == "2":
+            if latency:
+                await asyncio.sleep(latency)  # a remote server's round trip, without its CPU
             body = store.list_v2(query)
         else:
             body = "<Error><Code>NotImplemented</Code><Message>only ListObjectsV2</Message></Error>"
@@ -159,14 +175,23 @@ def make_app(store: Store) -> object:
 class ListServer:
     """The server as a child process: ``with ListServer(keys=..., prefixes=...) as url``."""
 
-    def __init__(self, *, bucket: str = "bench-list", keys: int = 100_000, prefixes: int = 100):
+    def __init__(
+        self,
+        *,
+        bucket: str = "bench-list",
+        keys: int = 100_000,
+        prefixes: int = 100,
+        latency_ms: float = 0.0,
+    ) -> None:
         self.bucket, self.keys, self.prefixes = bucket, keys, prefixes
+        self.latency_ms = latency_ms
         self.endpoint_url = ""
         self._proc: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> str:
         cmd = [sys.executable, "-m", "tests.bench.list_server", "--bucket", self.bucket]
         cmd += ["--keys", str(self.keys), "--prefixes", str(self.prefixes)]
+        cmd += ["--latency-ms", str(self.latency_ms)]
         self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline()
@@ -201,6 +226,9 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=100_000)
     parser.add_argument("--prefixes", type=int, default=100)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="delay before each listing answer"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     store = Store(args.bucket, make_keys(args.keys, args.prefixes))
@@ -210,7 +238,7 @@ def main() -> None:
     port = sock.getsockname()[1]
 
     async def serve() -> None:
-        runner = web.AppRunner(make_app(store), access_log=None)  # type: ignore[arg-type]
+        runner = web.AppRunner(make_app(store, args.latency_ms / 1000), access_log=None)  # type: ignore[arg-type]
         await runner.setup()
         await web.SockSite(runner, sock).start()
         print(f"{READY}http://127.0.0.1:{port}", flush=True)
