@@ -178,7 +178,8 @@ async def _main(args: argparse.Namespace) -> int:
             waiter = asyncio.ensure_future(closed.wait())
             done, _ = await asyncio.wait({start, waiter}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
-            if start not in done:  # closed while the server was starting
+            if start not in done:  # closed while the server was starting: stop it now
+                await demo.stop()
                 await asyncio.gather(start, return_exceptions=True)
                 return 0
             url = start.result()

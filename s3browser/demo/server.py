@@ -47,19 +47,23 @@ class LocalS3Server:
         env.setdefault("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY)
         env.setdefault("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_KEY)
         env.update(self.extra_env)
-        self._proc = subprocess.Popen(
+        proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             text=True,
             env=env,
         )
-        assert self._proc.stdout is not None
+        self._proc = proc
+        assert proc.stdout is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            line = self._proc.stdout.readline()
+            # stop() may run in another thread meanwhile (the app quit during seeding):
+            # the pipe then ends and this loop reports it instead of waiting on.
+            line = proc.stdout.readline()
             if not line:
-                code = self._proc.wait()
+                code = proc.wait()
+                proc.stdout.close()
                 raise RuntimeError(f"the local S3 server exited early with code {code}")
             if line.startswith(READY_PREFIX):
                 self.endpoint_url = line[len(READY_PREFIX) :].strip()
@@ -77,7 +81,8 @@ class LocalS3Server:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stdout is not None:
+        # While start() is still reading the pipe it closes it itself.
+        if proc.stdout is not None and self.endpoint_url:
             proc.stdout.close()
 
     def __enter__(self) -> LocalS3Server:
