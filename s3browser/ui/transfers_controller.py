@@ -49,6 +49,7 @@ from s3browser.core.transfers import (
 )
 from s3browser.ui.models.transfers_model import TransfersModel, eta_text, speed_text
 from s3browser.ui.tasks import TaskGroup
+from s3browser.ui.transfers_resume import Interrupted, recall, remember
 from s3browser.ui.widgets.details_format import human_size
 from s3browser.ui.widgets.toast import Toast
 from s3browser.ui.widgets.transfers_panel import TransfersPanel
@@ -101,6 +102,9 @@ class TransfersController(QObject):
         self.settings = settings or QSettings()
         self.manager: TransferManager | None = None
         self.options = options  # None: the engine chooses part sizes and concurrency
+        self.endpoint = ""
+        self.interrupted: list[Interrupted] = []  # offered for resuming, not resumed yet
+        self.resume_file: Path | None = None  # None: the user state dir (tests change it)
         self._unsubscribe: Callable[[], None] | None = None
         self.tasks = TaskGroup("transfers")
         self.batch_labels: dict[int, str] = {}
@@ -151,14 +155,55 @@ class TransfersController(QObject):
             self._unsubscribe()
             self._unsubscribe = None
         if old is not None:
+            self._remember_unfinished(old)
             self.tasks.start(old.close(), name="close-transfers")
+        self.endpoint = session.endpoint_label if session is not None else ""
         if session is not None:
             self.manager = TransferManager(
                 session, self.options, resolve_conflict=self.ask_conflict
             )
             self._unsubscribe = self.manager.subscribe(self._on_progress)
+            self._offer_interrupted()
         self.panel.set_manager(self.manager)
         self.download_action.setEnabled(session is not None)
+
+    # -- downloads left unfinished last time ---------------------------------------------
+    def _remember_unfinished(self, manager: TransferManager) -> None:
+        """Queued, running and paused items survive a restart (the engine resumes .part files)."""
+        entries = [
+            Interrupted(self.endpoint, i.bucket, i.key, i.size, str(i.path))
+            for i in manager.items.values()
+            if i.state in (S.QUEUED, S.RUNNING, S.PAUSED)
+        ]
+        known = {(e.bucket, e.key, e.path) for e in entries}
+        entries += [e for e in self.interrupted if (e.bucket, e.key, e.path) not in known]
+        remember(self.endpoint, entries, self.resume_file)
+        self.interrupted = []
+
+    def _offer_interrupted(self) -> None:
+        self.interrupted = recall(self.endpoint, self.resume_file)
+        if not self.interrupted:
+            return
+        count = len(self.interrupted)
+        folders = sorted({str(e.local.parent) for e in self.interrupted})
+        where = folders[0] if len(folders) == 1 else f"{len(folders)} folders"
+        self.toast.show_message(
+            "Unfinished downloads",
+            f"{count:,} download{'s' if count != 1 else ''} into {where} did not finish last "
+            "time. Resume continues from the parts already downloaded.",
+            None,
+            action=("Resume", self.resume_interrupted),
+        )
+
+    def resume_interrupted(self) -> None:
+        """Queue the remembered downloads again, each to its own local file."""
+        entries, self.interrupted = self.interrupted, []
+        by_folder: dict[Path, list[Source]] = {}
+        for e in entries:
+            source = Source(e.bucket, e.key, size=e.size, target=e.local)
+            by_folder.setdefault(e.local.parent, []).append(source)
+        for folder, sources in by_folder.items():
+            self.download(sources, folder, label="the resumed downloads")
 
     async def aclose(self) -> None:
         """Pause running downloads (resumable later) and stop every task; before the loop ends."""
@@ -167,6 +212,7 @@ class TransfersController(QObject):
         if self._unsubscribe is not None:
             self._unsubscribe()
         if manager is not None:
+            self._remember_unfinished(manager)
             await manager.close()
         await self.tasks.close()
 

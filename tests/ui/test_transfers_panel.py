@@ -46,6 +46,7 @@ async def controller(window: QMainWindow, session: Any, tmp_path: Path) -> Any:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     ctl = TransfersController(window, lambda: list(selection), settings)
     ctl.selection = selection
+    ctl.resume_file = tmp_path / "interrupted.json"
     ctl.set_session(session)
     yield ctl
     await ctl.aclose()
@@ -329,3 +330,43 @@ async def test_main_window_has_download_and_transfers(qtbot: Any, tmp_path: Path
         assert "Not connected" in window.statusBar().currentMessage()
     finally:
         await window.shutdown()
+
+
+async def test_unfinished_downloads_are_offered_after_a_restart(
+    qtbot: Any, window: QMainWindow, session: Any, objects: dict[str, bytes], tmp_path: Path
+) -> None:
+    from s3browser.core.transfers import Source, TransferOptions
+
+    state = tmp_path / "interrupted.json"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.csv").write_bytes(b"old")  # its question holds the only slot: top.txt waits
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    first = TransfersController(window, list, settings, options=TransferOptions(max_items=1))
+    first.resume_file = state
+    first.set_session(session)
+    first.download([Source(BUCKET, "data/a.csv"), Source(BUCKET, "top.txt")], out)
+    await wait_until(lambda: first.conflict_box is not None and first.model.rowCount() == 2)
+    await first.aclose()  # the user quits: the question goes away, top.txt never started
+    assert first.conflict_box is None
+    assert state.is_file() and not (out / "top.txt").exists()
+
+    later = QMainWindow()  # the next start of the app
+    qtbot.addWidget(later)
+    later.resize(900, 600)
+    later.show()
+    second = TransfersController(later, list, settings)
+    second.resume_file = state
+    try:
+        second.set_session(session)
+        toast = second.toast
+        assert toast.isVisible() and toast.title.text() == "Unfinished downloads"
+        assert "1 download into" in toast.text.text()  # a.csv exists locally: not offered
+        assert toast.action_button.text() == "Resume"
+        toast.action_button.click()
+        await wait_until(lambda: states(second.model) == [S.DONE])
+        assert (out / "top.txt").read_bytes() == objects["top.txt"]
+        assert (out / "a.csv").read_bytes() == b"old"
+    finally:
+        await second.aclose()
+    assert not state.exists()  # nothing left unfinished

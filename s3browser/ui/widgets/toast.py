@@ -7,6 +7,7 @@ corner, says what happened and offers the folder, and hides itself after a while
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -35,6 +36,9 @@ class Toast(QFrame):
         self.text.setForegroundRole(QPalette.ColorRole.ToolTipText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_button = QPushButton("Show folder")
+        self.action_button = QPushButton()
+        self.action_button.clicked.connect(self._act)
+        self._action: Callable[[], None] | None = None
         self.close_button = QPushButton("×")
         self.close_button.setFlat(True)
         self.close_button.setFixedWidth(28)
@@ -48,7 +52,11 @@ class Toast(QFrame):
         layout.setContentsMargins(10, 6, 6, 8)
         layout.addLayout(top)
         layout.addWidget(self.text)
-        layout.addWidget(self.folder_button, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.action_button)
+        buttons.addWidget(self.folder_button)
+        layout.addLayout(buttons)
         self._folder_path: Path | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -57,18 +65,34 @@ class Toast(QFrame):
         self.hide()
 
     def show_message(
-        self, title: str, text: str, folder: Path | None, *, error: bool = False
+        self,
+        title: str,
+        text: str,
+        folder: Path | None,
+        *,
+        error: bool = False,
+        action: tuple[str, Callable[[], None]] | None = None,
     ) -> None:
+        """Show ``text``; ``folder`` adds "Show folder", ``action`` a button of its own."""
         self.title.setText(("⚠ " if error else "") + title)
         self.text.setText(text)
         self._folder_path = folder
         self.folder_button.setVisible(folder is not None)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         self.setFixedWidth(min(420, max(260, self._parent.width() // 3)))
         self.adjustSize()
         self._place()
         self.show()
         self.raise_()
-        self._timer.start(12000 if error else 8000)
+        self._timer.start(30000 if action else 12000 if error else 8000)
+
+    def _act(self) -> None:
+        action, self._action = self._action, None
+        self.hide()
+        if action is not None:
+            action()
 
     def _folder(self) -> None:
         if self._folder_path is not None:
