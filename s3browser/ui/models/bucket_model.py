@@ -111,6 +111,18 @@ class BucketTreeModel(QAbstractItemModel):
         node.error = ""
         self.fetchMore(index)
 
+    def retry_failed(self) -> None:
+        """List again every level whose listing failed (the bucket list included)."""
+        if self._root.state == FAILED:
+            self.refresh()
+            return
+        stack = list(self._root.children)
+        while stack:
+            node = stack.pop()
+            if node.state == FAILED:
+                self.refresh(self._index_of(node))
+            stack.extend(node.children)
+
     async def close(self) -> None:
         self._generation.next()
         await self._tasks.close()
@@ -286,7 +298,7 @@ class BucketTreeModel(QAbstractItemModel):
                 region = await session.bucket_region(node.bucket)
             except S3BrowserError as err:
                 log.info("region of %s unknown: %s", node.bucket, err)
-                region = "?"
+                region = "unknown"
             if not self._generation.is_current(generation):
                 return
             node.region = region
