@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.table)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 900])
+        self.splitter.setSizes([290, 900])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         self.tree_model.buckets_loaded.connect(self._buckets_loaded)
         self.tree_model.region_found.connect(self._region_found)
         self.tree_model.load_failed.connect(
-            lambda err: self.show_error(str(err), lambda: self.tree_model.refresh())
+            lambda err: self.show_error(str(err), self.tree_model.retry_failed)
         )
         self.tree_model.load_failed.connect(self._check_credentials)
         self.table.open_requested.connect(self.open_ref)
@@ -275,7 +275,12 @@ class MainWindow(QMainWindow):
             if self._connection.is_current(generation):
                 self._check_credentials(err)
                 self.status.identity.setText("identity: unknown")
-                self.show_error(str(err), lambda: self.set_connection(session))
+                self.show_error(
+                    str(err),
+                    lambda: self._tasks.start(
+                        self._identify(session, generation), on_error=self._task_failed
+                    ),
+                )
             return
         if self._connection.is_current(generation):
             self.status.identity.setText(identity.label)
@@ -567,7 +572,7 @@ class MainWindow(QMainWindow):
         model = self.object_model
         shown = self.proxy.rowCount()
         if model.mode == "root":
-            text = _count(model.folder_count, "bucket")
+            text = _count(model.folder_count, "bucket") if self.tree_model.root_loaded else ""
         elif model.mode == "listing":
             text = (
                 f"{_count(model.object_count, 'object')}, {_count(model.folder_count, 'folder')}, "
