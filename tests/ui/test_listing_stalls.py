@@ -57,7 +57,11 @@ def big_server() -> Iterator[str]:
         yield line.split()[1]
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         proc.stdout.close()
 
 
