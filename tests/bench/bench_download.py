@@ -28,8 +28,24 @@ def _commands(ctx: object, src: str, out: Path, recursive: bool) -> dict[str, li
     url = ctx.server.endpoint_url  # type: ignore[attr-defined]
     s3b = [str(tools.python), "-m", "s3browser", "get", "--endpoint-url", url, "--quiet"]
     s3b += [src, str(out) + "/"] + (["--recursive"] if recursive else [])
-    s5 = [str(tools.s5cmd), "--endpoint-url", url, "cp", src + ("*" if recursive else ""), str(out) + "/"]
-    aws = [str(tools.aws), "--endpoint-url", url, "s3", "cp", src, str(out) + "/", "--only-show-errors"]
+    s5 = [
+        str(tools.s5cmd),
+        "--endpoint-url",
+        url,
+        "cp",
+        src + ("*" if recursive else ""),
+        str(out) + "/",
+    ]
+    aws = [
+        str(tools.aws),
+        "--endpoint-url",
+        url,
+        "s3",
+        "cp",
+        src,
+        str(out) + "/",
+        "--only-show-errors",
+    ]
     if recursive:
         aws.append("--recursive")
     return {"s3browser": s3b, "s5cmd": s5, "aws s3 cp": aws}
@@ -75,6 +91,11 @@ def run(ctx: object) -> None:
 
     _measure(ctx, "1 GiB object", f"s3://{BUCKET}/{BIG_KEY}", False, BIG_SIZE, check_big)
     _measure(
-        ctx, "2,000 x 64 KiB", f"s3://{BUCKET}/{SMALL_PREFIX}", True, SMALL_COUNT * SMALL_SIZE, check_small
+        ctx,
+        "2,000 x 64 KiB",
+        f"s3://{BUCKET}/{SMALL_PREFIX}",
+        True,
+        SMALL_COUNT * SMALL_SIZE,
+        check_small,
     )
     big.unlink()

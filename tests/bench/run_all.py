@@ -145,9 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     table = Table()
     started = datetime.now(UTC)
     load_before = load()
-    with BenchServer(tools=tools) as server, tempfile.TemporaryDirectory(
-        prefix="s3b-bench-out-", dir=os.environ.get("S3B_BENCH_TMP") or None
-    ) as scratch:
+    with (
+        BenchServer(tools=tools) as server,
+        tempfile.TemporaryDirectory(
+            prefix="s3b-bench-out-", dir=os.environ.get("S3B_BENCH_TMP") or None
+        ) as scratch,
+    ):
         ctx = BenchContext(tools, server, table, args.runs, Path(scratch))
         for name in modules(args.only):
             print(f"{name} ...", flush=True)

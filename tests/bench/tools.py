@@ -76,7 +76,9 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def run_timed(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
+def run_timed(
+    cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> float:
     """Wall-clock seconds of one command run to completion; raises when it fails."""
     started = time.perf_counter()
     proc = subprocess.run(
