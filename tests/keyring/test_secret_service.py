@@ -118,3 +118,77 @@ async def test_delete_removes_the_secret_from_the_secret_service(
     assert keyring.get_password("s3browser", profile.id) is None
     await dispose(dialog)
     secrets.close()
+
+
+_RESTART_PROBE = """
+import asyncio, hashlib, json, sys
+from s3browser.credentials import resolve_profile_for_cli
+from s3browser.core.session import S3Session
+out = {}
+for name in sys.argv[1:]:
+    creds = resolve_profile_for_cli(name)
+    secret = creds.pop("aws_secret_access_key")
+    creds["secret_sha256"] = hashlib.sha256(secret.encode()).hexdigest()
+    out[name] = creds
+async def buckets():
+    creds = resolve_profile_for_cli("Lab MinIO")
+    async with S3Session(creds) as s:
+        return [b.name for b in await s.list_buckets()]
+out["buckets"] = asyncio.run(buckets())
+print(json.dumps(out))
+"""
+
+
+async def test_aws_minio_and_r2_connections_survive_a_restart(
+    qtbot: Any,
+    secret_service: dict[str, str],
+    store: ProfileStore,
+    s3_endpoint: str,
+    s3_admin: Any,
+) -> None:
+    """The issue's "done when": add three connections, restart, browse without retyping."""
+    import json
+
+    from tests.credentials.dialog_helpers import choose, type_into
+
+    s3_admin.create_bucket(Bucket="lab-data")
+    secrets = SecretStore()
+    dialog = ConnectDialog(store, secrets)
+    qtbot.addWidget(dialog)
+    dialog.open_on()
+    form = dialog.form
+    account = "0123456789abcdef0123456789abcdef"
+    for name, preset_id, value, key_id in (
+        ("AWS prod", "aws", "eu-west-1", "AKIAEXAMPLEAWS"),
+        ("Lab MinIO", "minio", s3_endpoint, "testing-key-id"),
+        ("R2 archive", "r2", account, "r2-token-key-id"),
+    ):
+        click(qtbot, dialog.new_button)
+        type_into(qtbot, form.name, name)
+        choose(form.preset, preset_id)
+        type_into(qtbot, form.preset_value, value)
+        type_into(qtbot, form.access_key_id, key_id)
+        type_into(qtbot, form.secret_key, f"{SECRET}-{preset_id}")
+        click(qtbot, dialog.save_button)
+        await until(lambda n=name: f"Saved “{n}”" in dialog.status.text())
+    await dispose(dialog)
+    secrets.close()
+
+    probe = subprocess.run(
+        [sys.executable, "-c", _RESTART_PROBE, "AWS prod", "Lab MinIO", "R2 archive"],
+        env=child_env(secret_service),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    got = json.loads(probe.stdout)
+    assert got["buckets"] == ["lab-data"]
+    aws, minio, r2 = got["AWS prod"], got["Lab MinIO"], got["R2 archive"]
+    assert "endpoint_url" not in aws and aws["region_name"] == "eu-west-1"
+    assert minio["endpoint_url"] == s3_endpoint and minio["addressing_style"] == "path"
+    assert r2["endpoint_url"] == f"https://{account}.r2.cloudflarestorage.com"
+    assert r2["region_name"] == "auto"
+    for creds, preset_id in ((aws, "aws"), (minio, "minio"), (r2, "r2")):
+        expected = hashlib.sha256(f"{SECRET}-{preset_id}".encode()).hexdigest()
+        assert creds["secret_sha256"] == expected
