@@ -290,18 +290,18 @@ def _kill_group(proc: subprocess.Popen[str] | subprocess.Popen[bytes], sig: int 
         os.killpg(proc.pid, sig)
 
 
-def _window_shown(display: str) -> bool:
+def _window_shown(display: str, name: str = "s3browser") -> bool:
     res = run(
-        ["xdotool", "search", "--onlyvisible", "--name", "s3browser"],
+        ["xdotool", "search", "--onlyvisible", "--name", name],
         env={**os.environ, "DISPLAY": display},
     )
     return res.returncode == 0 and bool(res.stdout.strip())
 
 
 def time_to_window(
-    cmd: list[str], env: dict[str, str], display: str, timeout: float = 60
+    cmd: list[str], env: dict[str, str], display: str, timeout: float = 60, name: str = "s3browser"
 ) -> float | None:
-    """Seconds from exec to a visible window named "...s3browser", or None."""
+    """Seconds from exec to a visible window whose title matches ``name``, or None."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -310,7 +310,7 @@ def time_to_window(
         while time.perf_counter() - started < timeout:
             if proc.poll() is not None:
                 return None
-            if _window_shown(display):
+            if _window_shown(display, name):
                 return time.perf_counter() - started
             time.sleep(0.02)
         return None
@@ -323,6 +323,27 @@ def time_to_window(
             proc.wait()
         while _window_shown(display):
             time.sleep(0.05)
+
+
+def check_url_handler(c: Checks, root: Path, display: str, home: Path) -> None:
+    """Run the installed launcher's Exec line with an s3:// link, as a desktop would."""
+    sys.path.insert(0, str(ROOT))
+    from s3browser.demo.catalog import ANALYTICS_BUCKET
+
+    desktop = (root / "usr/share/applications/s3browser.desktop").read_text()
+    exec_line = re.search(r"^Exec=(.*)$", desktop, re.M).group(1).split()  # type: ignore[union-attr]
+    url = f"s3://{ANALYTICS_BUCKET}/sales/"
+    program = root / "usr/bin" / exec_line[0]
+    program = root / os.readlink(program).lstrip("/") if program.is_symlink() else program
+    cmd = [str(program), *(url if arg == "%u" else arg for arg in exec_line[1:])]
+    seconds = time_to_window(cmd, isolated_env(home, DISPLAY=display), display, name=re.escape(url))
+    c.check(
+        "s3:// link opens the app there",
+        seconds is not None,
+        f"{' '.join(exec_line)} with {url}: a window showing it in {seconds:.1f} s"
+        if seconds
+        else "no window showed it",
+    )
 
 
 def time_command(cmd: list[str], env: dict[str, str]) -> float | None:
@@ -387,6 +408,7 @@ def main(argv: list[str]) -> int:
         with Xvfb() as display:
             check_self_test(c, exe, display, Path(tmp) / "home-selftest")
             if shutil.which("xdotool"):
+                check_url_handler(c, root, display, Path(tmp) / "home-url")
                 measure_start_up(c, exe, display, Path(tmp) / "home-startup")
         c.info(
             f"bundle size (unpacked): {_size(bundle)}; .deb: {deb.stat().st_size / 2**20:.1f} MiB"
