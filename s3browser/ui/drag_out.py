@@ -37,7 +37,7 @@ import itertools
 import logging
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +71,7 @@ SMALL_BYTES = 64 * 1024 * 1024
 SMALL_COUNT = 200
 DROP_WAIT_MS = 4000
 STAGING_MAX_AGE = 24 * 3600
+REUSE_SECONDS = 600  # a small drag repeated within this time offers the same staged files
 _serial = itertools.count(1)
 
 
@@ -85,6 +86,16 @@ class Staged:
     batch: Batch
     folder: Path
     sources: list[Source]
+    prepared: bool = False  # the user asked for it ("Prepare for dragging")
+    created: float = field(default_factory=time.monotonic)
+
+    def reusable(self) -> bool:
+        """Offer these files again? Not when they failed, vanished, or may be out of date."""
+        if self.batch.settled and not self.batch.result().ok:
+            return False
+        if not self.folder.is_dir():
+            return False
+        return self.prepared or time.monotonic() - self.created < REUSE_SECONDS
 
     def urls(self) -> list[QUrl]:
         """The top-level files and folders the drag offers, once downloaded."""
@@ -186,7 +197,7 @@ class DragOut(QObject):
             return
         key = tuple(sources)
         staged = self._prepared.get(key)
-        if staged is not None and not _failed_or_cancelled(staged.batch):
+        if staged is not None and staged.reusable():
             self._drag(staged)  # prepared earlier (or still downloading): offer it again
             return
         if is_large(refs):
@@ -208,7 +219,7 @@ class DragOut(QObject):
         )
         if batch is None:
             return None
-        staged = Staged(batch, folder, sources)
+        staged = Staged(batch, folder, sources, prepared=prepare)
         self._prepared[tuple(sources)] = staged
         self.last = staged
         return staged
@@ -368,7 +379,3 @@ def is_large(refs: list[Any]) -> bool:
     if len(objects) != len([r for r in refs if r.kind != "bucket"]):
         return True  # a folder: unknown size until listed
     return len(objects) > SMALL_COUNT or sum(int(r.size or 0) for r in objects) > SMALL_BYTES
-
-
-def _failed_or_cancelled(batch: Batch) -> bool:
-    return batch.settled and not batch.result().ok

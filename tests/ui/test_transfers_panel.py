@@ -273,6 +273,11 @@ async def test_large_drag_prepares_in_background(
     await wait_until(lambda: controller.toast.isVisible())
     assert controller.toast.title.text() == "Ready to drag"
     assert str(staged.folder) in controller.toast.text.text()
+    # Dragging the same selection again offers the prepared files at once, no question.
+    dragged: list[Any] = []
+    controller.drag_out._drag = dragged.append
+    controller.drag_out.start(refs)
+    assert dragged == [staged] and controller.drag_out.question is None
 
 
 async def test_drop_waits_for_the_download_while_the_loop_runs(
