@@ -80,6 +80,8 @@ class Connections(QObject):
     async def startup_credentials(self) -> dict[str, Any] | None:
         """The last used connection's credentials for start-up, or None (no dialog opened
         unless that connection needs attention: a missing secret, say)."""
+        # The switcher lists the AWS config's profiles too: read them in the background.
+        self._tasks.start(self.dialog.refresh(), on_error=self._refresh_failed, name="aws-config")
         if not self.store.last_used:
             return None
         profile = await self._find(self.store.last_used)
@@ -152,6 +154,9 @@ class Connections(QObject):
     def _refresh_switcher(self) -> None:
         current = self.current.id if self.current else None
         self.switcher.set_profiles(self.dialog.all_profiles(), current)
+
+    def _refresh_failed(self, exc: BaseException) -> None:
+        log.warning("could not list the AWS config's profiles: %s", type(exc).__name__)
 
     def _failed(self, exc: BaseException) -> None:
         log.error("switching connections failed", exc_info=exc)

@@ -289,7 +289,10 @@ class ProfileForm(QWidget):
             self._form.setRowVisible(w, keys)
         self._form.setRowVisible(self.aws_profile, kind is ProfileKind.AWS_PROFILE)
         # A preset that asks for the region already shows it: one Region field, not two.
-        self._form.setRowVisible(self.region, preset(self.preset.currentData()).asks != "region")
+        asks = preset(self.preset.currentData()).asks
+        self._form.setRowVisible(self.region, asks != "region")
+        # Likewise a server address *is* the endpoint URL.
+        self._form.setRowVisible(self.endpoint, asks != "url")
         bundle = self.tls.currentIndex() == _TLS_BUNDLE
         self._form.setRowVisible(self._bundle_row, bundle)
 
