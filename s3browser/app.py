@@ -185,8 +185,12 @@ async def _main(args: argparse.Namespace) -> int:
                 return 0
             url = start.result()
             target = demo.credentials(url)
+            # Not a saved connection: say what it is instead of "Not connected".
+            connections.switcher.setPlaceholderText("Demo server")
         else:
             location = location or window.last_location() or None
+            if connections.current is None:
+                connections.switcher.setPlaceholderText("Command-line connection")
         await window.open_connection(target, location)
         freeze_startup_objects()
         await closed.wait()

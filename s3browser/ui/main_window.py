@@ -20,7 +20,7 @@ import logging
 from contextlib import AsyncExitStack
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -580,6 +580,8 @@ class MainWindow(QMainWindow):
             )
             if model.is_loading:
                 text += " so far"
+            elif model.error is not None:
+                text = "Not listed" if not model.rowCount() else text + " (incomplete)"
         elif model.mode == "search":
             text = f"{model.object_count:,} found" + (" so far" if model.is_loading else "")
             self.search_bar.set_count(text)
@@ -616,8 +618,12 @@ class MainWindow(QMainWindow):
             self._show_details(refs[0])
         elif not refs and self._location.bucket and self.object_model.mode == "listing":
             model = self.object_model
+            listed = model.error is None or model.object_count + model.folder_count > 0
             self.details.show_folder(
-                self._location.bucket, self._location.key, model.object_count, model.total_size
+                self._location.bucket,
+                self._location.key,
+                model.object_count if listed else -1,
+                model.total_size if listed else -1,
             )
         elif not refs:
             self.details.clear()
@@ -661,7 +667,10 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 780)
+            screen = self.screen().availableGeometry()
+            self.resize(
+                min(1600, int(screen.width() * 0.92)), min(1000, int(screen.height() * 0.9))
+            )
         state = s.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -684,6 +693,13 @@ class MainWindow(QMainWindow):
         s.setValue("table/header", self.table.horizontalHeader().saveState())
         s.setValue("window/last_location", self._location.uri())
         s.sync()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light/dark switch of the system palette: re-tint what was drawn for the old one."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self.banner.apply_palette()
+            self.path_bar.retint()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -179,6 +180,46 @@ def test_copy_links_and_remember_location(
         assert "presigned URL (valid 1 hour)" in win.status.currentMessage()
         win.close()
         assert win.last_location() == "s3://alpha/"
+        await win.shutdown()
+
+    run(qloop, body())
+
+
+def test_a_new_location_drops_the_old_listing(
+    qloop: Any, window: MainWindow, credentials: dict[str, Any], arranged: None
+) -> None:
+    async def body() -> None:
+        win = window
+        await _connect(win, credentials)
+        win.object_model.page_size = 2  # many pages: the first listing is still running
+        win.go(S3Location("alpha", "reports/2024/"))
+        await wait_until(lambda: win.proxy.rowCount() > 0)
+        assert win.object_model.is_loading
+        win.go(S3Location("beta", "logs/"))
+        await wait_until(lambda: win.object_model.is_complete)
+        await asyncio.sleep(0.3)  # any late page of the old listing would arrive by now
+        assert _names(win) == ["app.log"]
+        await wait_until(lambda: win.status.count.text().startswith("1 object, 0 folders"))
+        await win.shutdown()
+
+    run(qloop, body())
+
+
+def test_escape_stops_a_search_and_keeps_what_was_found(
+    qloop: Any, window: MainWindow, credentials: dict[str, Any], arranged: None
+) -> None:
+    async def body() -> None:
+        win = window
+        await _connect(win, credentials, "s3://alpha/")
+        win.search_bar.edit.setText("r")
+        QTest.keyClick(win.search_bar.edit, Qt.Key.Key_Return)
+        assert win.search_bar.stop_button.isVisible()
+        QTest.keyClick(win.search_bar.edit, Qt.Key.Key_Escape)
+        assert not win.search_bar.stop_button.isVisible()
+        assert not win.object_model.is_loading
+        found = win.proxy.rowCount()
+        await asyncio.sleep(0.3)
+        assert win.proxy.rowCount() == found  # nothing arrives after Stop
         await win.shutdown()
 
     run(qloop, body())

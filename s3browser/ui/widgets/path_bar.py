@@ -120,8 +120,14 @@ class PathBar(QWidget):
         self.edit.returnPressed.connect(self._entered)
         self.edit.installEventFilter(self)
 
+    def retint(self) -> None:
+        """Redraw the glyphs in the (new) palette's text colour."""
+        for button in (self.back_button, self.forward_button, self.up_button, self.refresh_button):
+            button.setIcon(icon(button.property("iconName")))
+
     def _tool(self, name: str, tip: str, signal: Any) -> QToolButton:
         button = QToolButton(self)
+        button.setProperty("iconName", name)
         button.setIcon(icon(name))
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])

@@ -7,7 +7,8 @@ stream into the table with a live count until they end or Stop is pressed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -71,6 +72,25 @@ class SearchBar(QWidget):
         self.edit.returnPressed.connect(self._search)
         self.search_button.clicked.connect(self._search)
         self.stop_button.clicked.connect(self.stop_requested)
+        self.edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self._escape()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _escape(self) -> None:
+        """Esc stops a running search; otherwise it clears the filter."""
+        if self.stop_button.isVisible():
+            self.stop_requested.emit()
+        else:
+            self.edit.clear()
 
     def _search(self) -> None:
         text = self.edit.text().strip()
