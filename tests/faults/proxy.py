@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
+import ssl
 import struct
 import threading
 import uuid
@@ -79,6 +80,7 @@ class FaultProxy:
         seed: int = 1,
         delay_seconds: float = 0.3,
         applies_to: Callable[[web.Request], bool] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.upstream = upstream.rstrip("/")
         self.rate = rate
@@ -88,6 +90,7 @@ class FaultProxy:
             raise ValueError(f"unknown fault kinds: {sorted(unknown)}")
         self.delay_seconds = delay_seconds
         self.applies_to = applies_to
+        self.ssl_context = ssl_context
         self._rng = random.Random(seed)
         self._planned: list[str] = []
         self.stats: Counter[str] = Counter()
@@ -212,10 +215,11 @@ class FaultProxy:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.ssl_context)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        scheme = "https" if self.ssl_context else "http"
+        self.url = f"{scheme}://127.0.0.1:{port}"
 
     async def _stop(self) -> None:
         if self._runner is not None:
