@@ -265,6 +265,22 @@ class WindowDriver:
         rows = [r for r in self._rows() if r is not None]
         return [r.key for r in rows if r.kind == "folder"], [r for r in rows if r.kind == "object"]
 
+    async def download(self, target: Target, dest: Path) -> Any:
+        """Through the window's Transfers (the dock shows it), as the Download action does."""
+        from s3browser.core.transfers import ConflictAction
+
+        transfers = getattr(self.window, "transfers", None)
+        if transfers is None:
+            return await _engine_download(self.session, target, dest)
+        batch = transfers.download(
+            [_source(target)], dest, notify=False, conflict=ConflictAction.OVERWRITE
+        )
+        if batch is None:
+            raise SelfTestFailure(
+                "download", "the window has no transfer engine for this connection"
+            )
+        return await batch.wait()
+
     async def close(self) -> None:
         await self.window.shutdown()
         self.window.close()
@@ -291,9 +307,23 @@ class SessionDriver:
             objects += page.objects
         return folders, objects
 
+    async def download(self, target: Target, dest: Path) -> Any:
+        return await _engine_download(self.session, target, dest)
+
     async def close(self) -> None:
         if self.session is not None:
             await self.session.close()
+
+
+async def _engine_download(session: Any, target: Target, dest: Path) -> Any:
+    from s3browser.core.transfers import ConflictAction, TransferManager
+
+    manager = TransferManager(session)
+    try:
+        batch = manager.download([_source(target)], dest, conflict=ConflictAction.OVERWRITE)
+        return await batch.wait()
+    finally:
+        await manager.close()
 
 
 async def _find_target(driver: Any, buckets: list[str]) -> Target:
@@ -319,21 +349,15 @@ async def _find_target(driver: Any, buckets: list[str]) -> Target:
     )
 
 
-async def _download_and_verify(session: Any, target: Target, dest: Path) -> Path:
+async def _download_and_verify(driver: Any, target: Target, dest: Path) -> Path:
     """Download with the real transfer engine; compare with the server's bytes and ETag."""
     step = "download"
-    from s3browser.core.transfers import ConflictAction, TransferManager
-
-    manager = TransferManager(session)
-    try:
-        batch = manager.download([_source(target)], dest, conflict=ConflictAction.OVERWRITE)
-        result = await batch.wait()
-    finally:
-        await manager.close()
+    result = await driver.download(target, dest)
     if not result.ok:
         reasons = [*result.errors, *(i.message for i in result.items if i.message)]
         raise SelfTestFailure(step, "; ".join(reasons) or "the download did not finish")
-    path = result.items[0].path
+    path: Path = result.items[0].path
+    session = driver.session
     data = path.read_bytes()
     if len(data) != target.size:
         raise SelfTestFailure(step, f"got {len(data)} bytes, the listing said {target.size}")
@@ -371,7 +395,7 @@ async def _browse_and_download(report: Report, creds: dict[str, Any], use_window
             report.ok("open a folder", f"s3://{target.bucket}/{target.folder}")
             dest = Path(tmp) / "downloads"
             dest.mkdir()
-            path = await _download_and_verify(driver.session, target, dest)
+            path = await _download_and_verify(driver, target, dest)
             report.ok(
                 "download",
                 f"s3://{target.bucket}/{target.key} ({target.size} bytes) -> {path.name}, bytes verified",
