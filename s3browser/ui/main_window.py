@@ -136,6 +136,10 @@ class MainWindow(QMainWindow):
         self._details_timer.setSingleShot(True)
         self._details_timer.setInterval(120)  # keyboard scrolling: ask for the row it stops on
         self._details_timer.timeout.connect(self._update_details)
+        self._filter_text = ""
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.timeout.connect(self._apply_filter)
         self.table.setFocus()
 
     def _action(self, text: str, shortcut: Any, slot: Any, name: str = "") -> QAction:
@@ -338,8 +342,7 @@ class MainWindow(QMainWindow):
         self.banner.dismiss()
         self.search_bar.set_searching(False)
         self.search_bar.set_count("")
-        self.search_bar.clear_filter()
-        self.object_model.set_filter_text("")
+        self._clear_filter()
         self.path_bar.set_location(location)
         self.setWindowTitle(f"{location.uri()} — {APP_NAME}")
         self.tree.show_location(location.bucket, location.key)
@@ -433,7 +436,20 @@ class MainWindow(QMainWindow):
 
     # -- search ----------------------------------------------------------------------
     def _filter_changed(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
+        """Type-to-filter: at once on small listings; on huge ones after a short pause,
+        so a fast typist does not wait for a re-filter of every row on every key."""
+        self._filter_text = text
+        big = self.object_model.object_count + self.object_model.folder_count > 50_000
+        self._filter_timer.start(150 if big else 0)
+
+    def _clear_filter(self) -> None:
+        self._filter_timer.stop()
+        self._filter_text = ""
+        self.search_bar.clear_filter()
+        self.object_model.set_filter_text("")
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter_text(self._filter_text)
         self._update_placeholder()
         self._status_changed()
 
@@ -447,8 +463,7 @@ class MainWindow(QMainWindow):
         query = SearchQuery(pattern, mode, bucket=bucket, prefix=prefix)  # type: ignore[arg-type]
         self.banner.dismiss()
         self._search_skipped = []
-        self.search_bar.clear_filter()
-        self.object_model.set_filter_text("")
+        self._clear_filter()
         self.object_model.start_search(self.session, query, on_error=self._search_bucket_failed)
         self.search_bar.set_searching(True)
         where = f"s3://{bucket}/{prefix}" if bucket else "all buckets"

@@ -132,7 +132,7 @@ def test_filter_and_server_search(
         QTest.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
         assert win.search_bar.edit.hasFocus()
         QTest.keyClicks(win.search_bar.edit, "R1")
-        assert _names(win) == ["r10.csv", "r11.csv"]
+        await wait_until(lambda: _names(win) == ["r10.csv", "r11.csv"], what="the filter")
         await wait_until(lambda: "2 shown" in win.status.count.text())
         # Enter: a server-side search of all buckets.
         win.search_bar.edit.setText("app")

@@ -81,6 +81,7 @@ class ObjectTableModel(QAbstractTableModel):
     listing_finished = Signal()  # the whole folder (or search) is in the model
     listing_failed = Signal(object)  # an S3BrowserError; retry() resumes
     busy_changed = Signal(bool)
+    about_to_reorder = Signal()  # before a sort or filter change rearranges every row
 
     def __init__(self, parent: Any = None, *, page_size: int | None = None) -> None:
         super().__init__(parent)
@@ -611,6 +612,7 @@ class ObjectTableModel(QAbstractTableModel):
 
     def _apply_order(self) -> None:
         """Recompute which rows show and in what order, as one layout change."""
+        self.about_to_reorder.emit()
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         # Where each selected/current row's item lives: (is_folder, store index).

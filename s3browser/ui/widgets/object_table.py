@@ -15,6 +15,7 @@ from s3browser.ui.models.rows import COL_CLASS, COL_ETAG, COL_MODIFIED, COL_NAME
 from s3browser.ui.models.sort_proxy import ObjectSortProxy
 from s3browser.ui.widgets.icons import icon
 
+LARGE_SELECTION = 5000
 PRESIGN_CHOICES = (("1 hour", 3600), ("1 day", 24 * 3600), ("7 days", 7 * 24 * 3600))
 
 
@@ -62,6 +63,7 @@ class ObjectTable(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.doubleClicked.connect(self._activated)
+        proxy.source.about_to_reorder.connect(self._drop_large_selection)
         self._properties_action = QAction("Properties", self)
         self._properties_action.setShortcut(QKeySequence("Alt+Return"))
         self._properties_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -99,6 +101,18 @@ class ObjectTable(QTableView):
                 self._placeholder,
             )
             painter.end()
+
+    def _drop_large_selection(self) -> None:
+        """Before a re-sort: forget a selection of thousands of rows.
+
+        Qt keeps a selection across a layout change by turning every selected row into
+        a persistent index and moving each one: with 200,000 rows selected (Ctrl+A) a
+        sort took 12 s. A large selection is dropped instead; the current row stays.
+        """
+        selection = self.selectionModel().selection()
+        rows = sum(selection.at(i).height() for i in range(selection.count()))
+        if rows > LARGE_SELECTION:
+            self.selectionModel().clearSelection()
 
     # -- selection -------------------------------------------------------------------
     def selected_refs(self) -> list[RowRef]:
