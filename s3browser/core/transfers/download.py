@@ -19,6 +19,7 @@ import contextlib
 import logging
 import os
 import random
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -133,6 +134,8 @@ class ObjectDownload:
         *,
         known_size: int | None = None,
         progress: ProgressSink | None = None,
+        io: IoRunner | None = None,
+        replace: bool = False,
     ) -> None:
         self.client = client
         self.bucket = bucket
@@ -145,9 +148,17 @@ class ObjectDownload:
         self.etag = ""
         self.last_modified: datetime | None = None
         self.url = f"s3://{bucket}/{key}"
+        self.io = io or _default_io
+        self.replace = replace  # the user chose to overwrite an existing file
+        self.committed = False  # the small-object path renames the file itself
 
     # -- entry point ----------------------------------------------------------------
     async def run(self) -> Outcome:
+        if self.known_size is not None and self.known_size <= SMALL_IN_MEMORY:
+            try:
+                return await self._in_memory()
+            except _TooBig:
+                log.info("%s grew since it was listed: downloading it in parts", self.url)
         state = P.load_sidecar(self.final)
         if state is None and os.path.lexists(self.part):
             raise LocalFileError(
@@ -165,6 +176,47 @@ class ObjectDownload:
         if size <= threshold:
             return await self._single(if_match=self.etag, expected=expected)
         return await self._multipart(size, expected, state)
+
+    # -- small objects: one GET into memory, one thread call to write and rename -----
+    async def _in_memory(self) -> Outcome:
+        """Small objects: no HEAD, no .part/sidecar dance on the event loop.
+
+        For thousands of small files the cost is in file-system calls, which block:
+        the body (at most SMALL_IN_MEMORY bytes, so memory stays bounded by
+        ``max_items`` of them) is written to a unique temporary file beside the
+        target and renamed, all in one call on the I/O thread pool.
+        """
+        chunks: list[bytes] = []
+        holder: dict[str, Any] = {}
+
+        def first(response: dict[str, Any]) -> None:
+            size = int(response.get("ContentLength", 0))
+            if size > 4 * SMALL_IN_MEMORY:
+                raise _TooBig()
+            self.etag = self.etag or str(response.get("ETag") or "")
+            self.last_modified = response.get("LastModified") or self.last_modified
+            exp = expected_from(response, size)
+            holder["expected"] = exp
+            holder["hashers"] = exp.hashers() if self.options.verify else {}
+            chunks.clear()
+            self.progress.start(size, 0)
+
+        def write(chunk: bytes, pos: int) -> None:
+            chunks.append(chunk)
+            for h in holder["hashers"].values():
+                h.update(chunk)
+
+        got = await self._fetch(write, 0, None, first=first)
+        exp = holder["expected"]
+        if got != exp.size:
+            raise NetworkError(
+                f"{self.url} arrived with {got:,} bytes instead of {exp.size:,}: download it again."
+            )
+        self._check_digests(exp, {n: h.digest() for n, h in holder["hashers"].items()})
+        stamp = self.last_modified.timestamp() if self.last_modified is not None else None
+        await self.io(_write_small, self.final, chunks, stamp, self.replace)
+        self.committed = True
+        return Outcome(exp.size, exp.verified_by if self.options.verify else "size")
 
     # -- one GET, hashed as it streams ----------------------------------------------
     async def _single(self, if_match: str = "", expected: Expected | None = None) -> Outcome:
@@ -269,7 +321,7 @@ class ObjectDownload:
 
     async def _fetch(
         self,
-        fd: int,
+        write: Callable[[bytes, int], None] | int,
         start: int,
         end: int | None,
         *,
@@ -282,6 +334,8 @@ class ObjectDownload:
         A broken connection continues from the last byte written, with If-Match set
         to the ETag already seen, so a retry never mixes two versions of the object.
         """
+        if isinstance(write, int):
+            write = self._pwriter(write)
         pos = start
         attempt = 0
         chunk_size = self.options.chunk_size
@@ -310,10 +364,7 @@ class ObjectDownload:
                         chunk = await read()
                         if not chunk:
                             break
-                        try:
-                            os.pwrite(fd, chunk, pos)
-                        except OSError as exc:
-                            raise local_error(exc, self.final) from exc
+                        write(chunk, pos)
                         if on_chunk is not None:
                             on_chunk(chunk)
                         pos += len(chunk)
@@ -325,9 +376,7 @@ class ObjectDownload:
                 if limit >= 0 and pos < limit:
                     raise NetworkError("The connection closed before the whole range arrived.")
                 return pos
-            except asyncio.CancelledError:
-                raise
-            except LocalFileError:
+            except (asyncio.CancelledError, LocalFileError, _TooBig):
                 raise
             except Exception as exc:
                 err = map_error(exc, self.url)
@@ -342,6 +391,15 @@ class ObjectDownload:
                 attempt += 1
                 log.info("%s: %s; retrying from byte %d", self.url, err.message, pos)
                 await asyncio.sleep(min(8.0, 0.25 * 2**attempt) * (0.5 + random.random()))
+
+    def _pwriter(self, fd: int) -> Callable[[bytes, int], None]:
+        def write(chunk: bytes, pos: int) -> None:
+            try:
+                os.pwrite(fd, chunk, pos)
+            except OSError as exc:
+                raise local_error(exc, self.final) from exc
+
+        return write
 
     def _open(self, *, truncate: bool, size: int | None = None) -> int:
         flags = os.O_RDWR | os.O_CREAT | (os.O_TRUNC if truncate else 0)
@@ -369,8 +427,9 @@ class ObjectDownload:
                 "the data was damaged on the way; download it again."
             )
 
-    def commit(self, *, replace: bool) -> None:
+    def commit(self, *, replace: bool | None = None) -> None:
         """Move the verified .part file to the final name and drop the sidecar."""
+        replace = self.replace if replace is None else replace
         try:
             if self.last_modified is not None:
                 stamp = self.last_modified.timestamp()
@@ -387,6 +446,52 @@ class ObjectDownload:
             P.sidecar_path(self.final).unlink()
 
 
+SMALL_IN_MEMORY = 1024 * 1024  # objects up to this size are buffered, not streamed to disk
+
+IoRunner = Callable[..., Awaitable[Any]]
+
+
+async def _default_io(fn: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+class _TooBig(Exception):
+    """The object is much larger than the listing said: use the streaming path."""
+
+
+def _write_small(final: Path, chunks: list[bytes], stamp: float | None, replace: bool) -> None:
+    """Write ``chunks`` to a fresh temporary file beside ``final``, then rename it there.
+
+    Runs on a worker thread. The temporary name is unique (never an existing file's),
+    so nothing but this download's own data is ever written or removed.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(
+            dir=final.parent, prefix="." + final.name[:100] + ".", suffix=".part"
+        )
+    except OSError as exc:
+        raise local_error(exc, final) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        if stamp is not None:
+            os.utime(tmp, (stamp, stamp))
+        if not replace and os.path.lexists(final):
+            raise LocalFileError(
+                f"{final} appeared while downloading: it was kept; retry to choose what to do."
+            )
+        os.replace(tmp, final)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise local_error(exc, final) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _reader(body: Any, chunk_size: int) -> Callable[[], Awaitable[bytes]]:
     """The fastest way to take the next chunk off a response body.
 
@@ -395,7 +500,7 @@ def _reader(body: Any, chunk_size: int) -> Callable[[], Awaitable[bytes]]:
     6x the CPU on a 1 GiB stream (0.54 s against 3.4 s on the project's machine).
     Sizes are checked by the engine itself, so nothing is lost by going around it.
     """
-    content = getattr(getattr(body, "__wrapped__", None), "content", None)
+    content = getattr(body, "content", None)  # through aiobotocore's proxy, or the lean body
     readany = getattr(content, "readany", None)
     if readany is not None:
         return cast(Callable[[], Awaitable[bytes]], readany)

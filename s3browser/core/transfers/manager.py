@@ -28,6 +28,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ from s3browser.core.errors import (
 from s3browser.core.models import S3Object, S3Prefix
 from s3browser.core.transfers import parts as P
 from s3browser.core.transfers.download import ObjectDownload, ProgressSink, local_error
+from s3browser.core.transfers.leanget import LeanGetter, lean_supported
 from s3browser.core.transfers.models import (
     BatchResult,
     Conflict,
@@ -198,6 +200,11 @@ class TransferManager:
         self._ask_lock = asyncio.Lock()
         self._total_meter = SpeedMeter()
         self._closed = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._folders_ready: set[str] = set()
+        self._lean = (
+            LeanGetter(self.pool) if self.options.lean_get and lean_supported(self.pool) else None
+        )
 
     # -- asking for work ------------------------------------------------------------
     def download(
@@ -379,6 +386,8 @@ class TransferManager:
                 )
             self._claims[claimed] = item
             client = await self.pool.client_for_bucket(item.bucket)
+            if self._lean is not None:
+                client = self._lean.wrap(client)
             job = ObjectDownload(
                 client,
                 item.bucket,
@@ -387,10 +396,13 @@ class TransferManager:
                 self.options,
                 known_size=item.size,
                 progress=item.sink,
+                io=self._io,
+                replace=item.replace,
             )
             item.meter.reset()
             outcome = await job.run()
-            job.commit(replace=item.replace)
+            if not job.committed:
+                await self._io(job.commit)
             item.size = outcome.size
             item.verified_by = outcome.verified_by
             self._set(item, S.DONE)
@@ -429,12 +441,15 @@ class TransferManager:
         self._set(item, S.FAILED)
 
     async def _prepare(self, item: TransferItem) -> None:
-        """Check the path is inside the destination, settle conflicts, make the folders."""
+        """Check the path is inside the destination, settle conflicts, make the folders.
+
+        File-system calls run on the I/O threads (they block, and on a busy disk a
+        create costs milliseconds); folders already made and checked are remembered.
+        """
         dest = item.batch.dest
-        if item.path.parent != dest and dest in item.path.parents:
-            contained_path(dest, item.path)
-        if os.path.lexists(item.path) and not item.decided:
-            if item.path.is_dir():
+        exists, is_dir = await self._io(_probe, item.path)
+        if exists and not item.decided:
+            if is_dir:
                 raise LocalFileError(
                     f"A folder named {item.path.name} is in the way in {item.path.parent}: "
                     "rename it and retry."
@@ -446,16 +461,20 @@ class TransferManager:
                 self._set(item, S.SKIPPED)
                 return
             if action is ConflictAction.KEEP_BOTH:
-                item.path = keep_both_name(item.path, set(self._claims))
+                item.path = await self._io(keep_both_name, item.path, set(self._claims))
                 self._mark(item)
             else:
                 item.replace = True
-        try:
-            item.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise local_error(exc, item.path.parent) from exc
-        if dest in item.path.parents:
-            contained_path(dest, item.path)  # again: the folders exist now
+        parent = str(item.path.parent)
+        if parent not in self._folders_ready:
+            await self._io(_make_folder, dest, item.path)
+            self._folders_ready.add(parent)
+
+    async def _io(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a blocking file-system call on the manager's I/O threads."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="s3b-files")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     async def _decide(self, item: TransferItem) -> ConflictAction:
         batch = item.batch
@@ -628,9 +647,31 @@ class TransferManager:
             self._ticker.cancel()
             await asyncio.gather(self._ticker, return_exceptions=True)
             self._ticker = None
+        if self._lean is not None:
+            await self._lean.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
         self._emit()
         for queue in list(self._event_queues):
             queue.put_nowait(None)
+
+
+def _probe(path: Path) -> tuple[bool, bool]:
+    """Whether something exists at ``path``, and whether it is a folder."""
+    return os.path.lexists(path), path.is_dir()
+
+
+def _make_folder(dest: Path, path: Path) -> None:
+    """Create the file's folder, refusing one that resolves outside ``dest``."""
+    if dest in path.parents:
+        contained_path(dest, path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise local_error(exc, path.parent) from exc
+    if dest in path.parents:
+        contained_path(dest, path)  # again: the folders exist now
 
 
 def _display_path(dest: Path, rel: str) -> Path:

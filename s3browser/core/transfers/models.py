@@ -147,6 +147,7 @@ class TransferOptions:
     part_retries: int = 4  # attempts per part after a broken connection, resuming in place
     progress_interval: float = 0.1  # seconds between progress events (~10 per second)
     chunk_size: int = MiB  # bytes asked of the socket per read
+    lean_get: bool = True  # S3-compatible endpoints: GETs without aiobotocore (leanget.py)
 
 
 @dataclass(frozen=True, slots=True)
