@@ -1,6 +1,7 @@
 """`make bench`: run every ``tests/bench/bench_*.py`` module and print one table.
 
-Each module exposes ``run(ctx: BenchContext) -> None`` and adds rows with
+Each module exposes ``run(ctx: BenchContext) -> None`` (modules without one are
+skipped: they are scripts to run on their own) and adds rows with
 ``ctx.table.add(section, case, tool, runs_in_seconds, nbytes=..., items=...)``.
 Rows of one (section, case) are compared with the row whose tool is
 ``s3browser``: the last column is each tool's speed divided by s3browser's
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tools = ensure_tools()
     table = Table()
+    failures: list[str] = []
     started = datetime.now(UTC)
     load_before = load()
     with (
@@ -153,8 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     ):
         ctx = BenchContext(tools, server, table, args.runs, Path(scratch))
         for name in modules(args.only):
+            module = importlib.import_module(name)
+            runner = getattr(module, "run", None)
+            if runner is None:
+                print(f"{name}: no run(ctx), skipped (run it on its own)", flush=True)
+                continue
             print(f"{name} ...", flush=True)
-            importlib.import_module(name).run(ctx)
+            try:
+                runner(ctx)
+            except Exception as exc:  # one broken benchmark must not hide the others
+                failures.append(f"{name}: {type(exc).__name__}: {exc}")
+                print(f"{name} FAILED: {exc}", file=sys.stderr, flush=True)
     report = "\n".join(
         [
             f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}; load average "
@@ -162,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             "medians; the server is localbucket on 127.0.0.1.",
             "",
             table.markdown(),
+            *(["", "Failed: " + "; ".join(failures)] if failures else []),
         ]
     )
     print()
@@ -169,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "latest.md").write_text(report + "\n", encoding="utf-8")
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,18 @@ from types import TracebackType
 
 from tests.bench.tools import Tools, bench_env, ensure_tools
 
+# localbucket's ThreadingHTTPServer keeps socketserver's accept backlog of 5: a client
+# opening hundreds of connections at once (s5cmd's 256 workers) then loses SYNs and
+# waits out TCP's 1 s, 3 s, 7 s retransmits, which measures the server, not the
+# client. The same server with a real backlog:
+_LAUNCH = (
+    "import sys, http.server\n"
+    "http.server.ThreadingHTTPServer.request_queue_size = 1024\n"
+    "import localbucket\n"
+    "sys.argv[0] = 'localbucket'\n"
+    "sys.exit(localbucket.main())\n"
+)
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -49,7 +61,9 @@ class BenchServer:
         self.port = _free_port()
         self._proc = subprocess.Popen(
             [
-                str(self.tools.localbucket),
+                str(self.tools.localbucket.parent / "python"),
+                "-c",
+                _LAUNCH,
                 "--host",
                 "127.0.0.1",
                 "--port",

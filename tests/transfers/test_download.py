@@ -107,3 +107,27 @@ async def test_empty_prefix_is_reported(session: S3Session, bucket: str, dest: P
     result = await fetch(session, [Source(BUCKET, "nothing-here/")], dest)
     assert not result.ok
     assert "no objects" in result.errors[0]
+
+
+async def test_botocore_path_gives_the_same_bytes(
+    session: S3Session, bucket: str, s3_admin: Any, dest: Path
+) -> None:
+    """lean_get=False sends every GET through aiobotocore (what AWS itself always uses)."""
+    small = put(s3_admin, "p/small.bin", random_bytes(5000))
+    big = put(s3_admin, "p/big.bin", random_bytes(300 * KiB + 5), ChecksumAlgorithm="CRC32")
+    options = TransferOptions(lean_get=False, part_size=64 * KiB, multipart_threshold=128 * KiB)
+    result = await fetch(session, [Source(BUCKET, "p/", base="p/")], dest, options)
+    assert result.ok, result
+    assert (dest / "small.bin").read_bytes() == small
+    assert (dest / "big.bin").read_bytes() == big
+    assert {i.message for i in result.items} == {"verified: size, CRC32"}
+
+
+async def test_object_larger_than_listed_still_downloads(
+    session: S3Session, bucket: str, s3_admin: Any, dest: Path
+) -> None:
+    """The listing said 10 bytes, but the object grew: the streaming path takes over."""
+    data = put(s3_admin, "grew.bin", random_bytes(5 * 1024 * KiB))
+    result = await fetch(session, [Source(BUCKET, "grew.bin", size=10)], dest)
+    assert result.ok, result
+    assert (dest / "grew.bin").read_bytes() == data
