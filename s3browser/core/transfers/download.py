@@ -203,8 +203,6 @@ class ObjectDownload:
 
         def write(chunk: bytes, pos: int) -> None:
             chunks.append(chunk)
-            for h in holder["hashers"].values():
-                h.update(chunk)
 
         got = await self._fetch(write, 0, None, first=first)
         exp = holder["expected"]
@@ -212,11 +210,21 @@ class ObjectDownload:
             raise NetworkError(
                 f"{self.url} arrived with {got:,} bytes instead of {exp.size:,}: download it again."
             )
-        self._check_digests(exp, {n: h.digest() for n, h in holder["hashers"].items()})
         stamp = self.last_modified.timestamp() if self.last_modified is not None else None
-        await self.io(_write_small, self.final, chunks, stamp, self.replace)
+        # Hashing, writing and renaming in one call on the I/O threads keeps the event
+        # loop free for the next requests (hashlib releases the GIL while it works).
+        await self.io(self._verify_and_write, chunks, exp, holder["hashers"], stamp)
         self.committed = True
         return Outcome(exp.size, exp.verified_by if self.options.verify else "size")
+
+    def _verify_and_write(
+        self, chunks: list[bytes], exp: Expected, hashers: dict[str, Hasher], stamp: float | None
+    ) -> None:
+        for chunk in chunks:
+            for h in hashers.values():
+                h.update(chunk)
+        self._check_digests(exp, {n: h.digest() for n, h in hashers.items()})
+        _write_small(self.final, chunks, stamp, self.replace)
 
     # -- one GET, hashed as it streams ----------------------------------------------
     async def _single(self, if_match: str = "", expected: Expected | None = None) -> Outcome:

@@ -100,6 +100,8 @@ class LeanGetter:
                     sock_read=timeouts["read_seconds"],
                 ),
                 auto_decompress=False,
+                # 64 KiB (the default) pauses and resumes the socket for every 128 KiB.
+                read_bufsize=1024 * 1024,
                 skip_auto_headers=("Accept-Encoding", "Content-Type"),
             )
         return self._session
