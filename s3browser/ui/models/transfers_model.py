@@ -29,6 +29,8 @@ _Index = QModelIndex | QPersistentModelIndex
 COL_NAME, COL_SIZE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATUS = range(6)
 TITLES = ("Name", "Size", "Progress", "Speed", "ETA", "Status")
 
+MAX_REMOVE_RUNS = 32
+
 # The item's ItemProgress, for the delegate and the panel's actions.
 ProgressRole = Qt.ItemDataRole.UserRole + 1
 
@@ -99,14 +101,24 @@ class TransfersModel(QAbstractTableModel):
 
     def remove_items(self, item_ids: set[int]) -> None:
         """Drop rows (clear finished), one removal per contiguous run, from the bottom up."""
-        rows = sorted((self._row_of[i] for i in item_ids if i in self._row_of), reverse=True)
-        while rows:
-            end = start = rows.pop(0)
-            while rows and rows[0] == start - 1:
-                start = rows.pop(0)
-            self.beginRemoveRows(QModelIndex(), start, end)
-            del self._rows[start : end + 1]
-            self.endRemoveRows()
+        rows = sorted({self._row_of[i] for i in item_ids if i in self._row_of}, reverse=True)
+        runs: list[list[int]] = []  # [start, end], bottom up
+        for row in rows:
+            if runs and runs[-1][0] == row + 1:
+                runs[-1][0] = row
+            else:
+                runs.append([row, row])
+        if len(runs) > MAX_REMOVE_RUNS:
+            # Scattered rows: one reset beats thousands of removals (and their signals).
+            gone = set(rows)
+            self.beginResetModel()
+            self._rows = [p for row, p in enumerate(self._rows) if row not in gone]
+            self.endResetModel()
+        else:
+            for start, end in runs:
+                self.beginRemoveRows(QModelIndex(), start, end)
+                del self._rows[start : end + 1]
+                self.endRemoveRows()
         self._row_of = {p.item_id: row for row, p in enumerate(self._rows)}
 
     def item(self, row: int) -> ItemProgress:

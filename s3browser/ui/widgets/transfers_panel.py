@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -125,10 +125,15 @@ class TransfersPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.table, 1)
+        # Button states follow the selection and the rows, at most ~20 times a second: a
+        # 10,000-row batch must not re-check every row on every model signal.
+        self._actions_timer = QTimer(self)
+        self._actions_timer.setSingleShot(True)
+        self._actions_timer.setInterval(50)
+        self._actions_timer.timeout.connect(self.update_actions)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
-        model.dataChanged.connect(lambda *_: self.update_actions())
-        model.rowsInserted.connect(lambda *_: self.update_actions())
-        model.rowsRemoved.connect(lambda *_: self.update_actions())
+        for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._actions_timer.start)
         self.open_folder: Callable[[Path], None] = _open_folder
         self.update_actions()
 
