@@ -16,7 +16,6 @@ Hooks for other parts of the app:
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from contextlib import AsyncExitStack
 from typing import Any
@@ -258,10 +257,6 @@ class MainWindow(QMainWindow):
             self._conn_stack = stack
         if not self._connection.is_current(generation):
             return
-        # boto's modules and service models are now loaded for good: move them out of
-        # the garbage collector's full passes, which otherwise walk all of them (an
-        # 80-150 ms freeze of the window in the middle of a million-key listing).
-        gc.freeze()
         self.session = session
         self.tree_model.set_session(session)
         self.details.set_session(session)

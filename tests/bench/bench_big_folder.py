@@ -115,6 +115,7 @@ async def _child_main(url: str, keys: int, home: str) -> dict[str, Any]:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
+    from s3browser.app import freeze_startup_objects
     from s3browser.core import listing
     from s3browser.core.s3url import parse_s3_url
     from s3browser.ui.main_window import MainWindow
@@ -135,6 +136,7 @@ async def _child_main(url: str, keys: int, home: str) -> dict[str, Any]:
     out: dict[str, Any] = {"keys": keys}
     try:
         await window.open_connection(creds, None)
+        freeze_startup_objects()  # as the app does once connected
         model = window.object_model
         await _wait(
             lambda: any(b.name == BUCKET for b in window.tree_model.buckets), 30, "bucket list"
