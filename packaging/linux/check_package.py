@@ -336,7 +336,9 @@ def check_url_handler(c: Checks, root: Path, display: str, home: Path) -> None:
     program = root / "usr/bin" / exec_line[0]
     program = root / os.readlink(program).lstrip("/") if program.is_symlink() else program
     cmd = [str(program), *(url if arg == "%u" else arg for arg in exec_line[1:])]
-    seconds = time_to_window(cmd, isolated_env(home, DISPLAY=display), display, name=re.escape(url))
+    seconds = time_to_window(
+        cmd, isolated_env(home, DISPLAY=display), display, timeout=120, name=re.escape(url)
+    )
     c.check(
         "s3:// link opens the app there",
         seconds is not None,
