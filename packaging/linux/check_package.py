@@ -299,9 +299,16 @@ def _window_shown(display: str, name: str = "s3browser") -> bool:
 
 
 def time_to_window(
-    cmd: list[str], env: dict[str, str], display: str, timeout: float = 60, name: str = "s3browser"
+    cmd: list[str],
+    env: dict[str, str],
+    display: str,
+    timeout: float = 60,
+    name: str = "s3browser",
+    inspect: Callable[[], None] | None = None,
 ) -> float | None:
-    """Seconds from exec to a visible window whose title matches ``name``, or None."""
+    """Seconds from exec to a visible window whose title matches ``name``, or None.
+
+    ``inspect`` runs while that window is still open."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -311,7 +318,10 @@ def time_to_window(
             if proc.poll() is not None:
                 return None
             if _window_shown(display, name):
-                return time.perf_counter() - started
+                seconds = time.perf_counter() - started
+                if inspect is not None:
+                    inspect()
+                return seconds
             time.sleep(0.02)
         return None
     finally:
@@ -336,8 +346,28 @@ def check_url_handler(c: Checks, root: Path, display: str, home: Path) -> None:
     program = root / "usr/bin" / exec_line[0]
     program = root / os.readlink(program).lstrip("/") if program.is_symlink() else program
     cmd = [str(program), *(url if arg == "%u" else arg for arg in exec_line[1:])]
+    wm_class = re.search(r"^StartupWMClass=(.*)$", desktop, re.M)
+    props: list[str] = []
+
+    def window_properties() -> None:
+        ids = run(
+            ["xdotool", "search", "--onlyvisible", "--name", re.escape(url)],
+            env={**os.environ, "DISPLAY": display},
+        ).stdout.split()
+        if ids:
+            res = run(
+                ["xprop", "-id", ids[0], "WM_CLASS", "_NET_WM_ICON"],
+                env={**os.environ, "DISPLAY": display},
+            )
+            props.append(res.stdout)
+
     seconds = time_to_window(
-        cmd, isolated_env(home, DISPLAY=display), display, timeout=120, name=re.escape(url)
+        cmd,
+        isolated_env(home, DISPLAY=display),
+        display,
+        timeout=120,
+        name=re.escape(url),
+        inspect=window_properties if shutil.which("xprop") else None,
     )
     c.check(
         "s3:// link opens the app there",
@@ -346,6 +376,14 @@ def check_url_handler(c: Checks, root: Path, display: str, home: Path) -> None:
         if seconds
         else "no window showed it",
     )
+    if props and wm_class:
+        want = f'"{wm_class.group(1)}"'
+        c.check(
+            "window matches its launcher",
+            want in props[0].split("WM_CLASS(STRING) =", 1)[-1].splitlines()[0]
+            and "Icon (" in props[0],
+            f"WM_CLASS has {want} (StartupWMClass), the window carries the app icon",
+        )
 
 
 def time_command(cmd: list[str], env: dict[str, str]) -> float | None:
