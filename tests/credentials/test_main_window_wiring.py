@@ -60,6 +60,7 @@ async def test_startup_reconnects_and_the_window_browses(
     assert creds is not None
     await window.open_connection(creds)
     await until(lambda: window.tree_model.root_loaded)
+    await until(lambda: "checking" not in window.status.identity.text())
     assert window.tree_model.rowCount() == 2
     assert connections.switcher.currentText() == "lab"
     assert connections.switcher.isVisible()  # in the status bar
@@ -71,6 +72,7 @@ async def test_switching_profiles_reconnects_the_window(
     window, connections = wired
     connections.switcher.activated.emit(1)  # "other"
     await until(lambda: window.session is not None and window.tree_model.root_loaded)
+    await until(lambda: "checking" not in window.status.identity.text())
     assert connections.switcher.currentText() == "other"
     assert ProfileStore.load().last_used == connections.current.id
 
@@ -87,6 +89,7 @@ async def test_expired_credentials_open_the_dialog_on_the_profile(
     window, connections = wired
     connections.switcher.activated.emit(0)
     await until(lambda: window.session is not None)
+    await until(lambda: "checking" not in window.status.identity.text())
     # what the window does when a listing fails with the core's expired-credentials error
     window._listing_failed(CredentialsExpiredError())
     assert connections.dialog.isVisible()
