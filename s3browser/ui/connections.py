@@ -46,6 +46,7 @@ class Connections(QObject):
         self.switcher = ProfileSwitcher(window)
         self.dialog = ConnectDialog(self.store, self.secrets, window)
         self.current: Profile | None = None
+        self.expiry: str | None = None  # ISO 8601, for temporary credentials
         self._tasks = TaskGroup("connections")
 
         self.switcher.profileChosen.connect(self._switch_to)
@@ -92,7 +93,7 @@ class Connections(QObject):
         except S3BrowserError as exc:
             self.dialog.open_on(profile.id, str(exc), error=True)
             return None
-        self._remember(profile)
+        self._remember(profile, creds)
         return creds
 
     async def start(self) -> bool:
@@ -127,7 +128,7 @@ class Connections(QObject):
         except S3BrowserError as exc:
             self.dialog.open_on(profile.id, str(exc), error=True)
             return False
-        self._remember(profile)
+        self._remember(profile, creds)
         self.connectionReady.emit(profile, creds)
         return True
 
@@ -138,11 +139,14 @@ class Connections(QObject):
         self._tasks.start(self._connect(profile), on_error=self._failed, name="switch-profile")
 
     def _connected_from_dialog(self, profile: Profile, creds: dict[str, Any]) -> None:
-        self._remember(profile)
+        self._remember(profile, creds)
         self.connectionReady.emit(profile, creds)
 
-    def _remember(self, profile: Profile) -> None:
+    def _remember(self, profile: Profile, creds: dict[str, Any]) -> None:
         self.current = profile
+        self.expiry = None
+        self.switcher.setToolTip(f"Connection: {profile.summary}")
+        self._tasks.start(self._show_expiry(profile, creds), on_error=self._expiry_failed)
         if self.store.last_used != profile.id:
             self.store.last_used = profile.id
             try:
@@ -154,6 +158,23 @@ class Connections(QObject):
     def _refresh_switcher(self) -> None:
         current = self.current.id if self.current else None
         self.switcher.set_profiles(self.dialog.all_profiles(), current)
+
+    async def _show_expiry(self, profile: Profile, creds: dict[str, Any]) -> None:
+        """Temporary credentials: say when they expire (no request: botocore's own chain)."""
+        from s3browser.core.session import S3Session
+        from s3browser.ui.dialogs.connect_dialog import describe_expiry
+
+        try:
+            async with S3Session(creds) as session:
+                expiry = await session.credential_expiry()
+        except S3BrowserError:
+            return
+        if expiry and self.current is profile:
+            self.expiry = expiry
+            self.switcher.setToolTip(f"Connection: {profile.summary}\n{describe_expiry(expiry)}")
+
+    def _expiry_failed(self, exc: BaseException) -> None:
+        log.info("credential expiry unknown: %s", type(exc).__name__)
 
     def _refresh_failed(self, exc: BaseException) -> None:
         log.warning("could not list the AWS config's profiles: %s", type(exc).__name__)

@@ -129,3 +129,36 @@ async def test_dialog_changes_reach_the_switcher(
     await until(lambda: connections.switcher.count() > 4)
     texts = [connections.switcher.itemText(i) for i in range(connections.switcher.count())]
     assert "analyst (AWS config)" in texts
+
+
+async def test_temporary_credentials_expiry_in_the_switcher_tooltip(
+    qtbot: Any, store: ProfileStore, aws_config: Path, s3_endpoint: str
+) -> None:
+    import json
+    import os
+    from datetime import UTC, datetime, timedelta
+
+    expiry = (datetime.now(UTC) + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    payload = json.dumps(
+        {
+            "Version": 1,
+            "AccessKeyId": "tmp",
+            "SecretAccessKey": "tmp-secret",
+            "SessionToken": "tmp-token",
+            "Expiration": expiry,
+        }
+    )
+    script = Path(os.environ["AWS_CONFIG_FILE"]).with_name("creds-30.sh")
+    script.write_text(f"#!/bin/sh\necho '{payload}'\n")
+    script.chmod(0o700)
+    with open(aws_config, "a") as fh:
+        fh.write(f"\n[profile sso-like]\nregion = us-east-1\ncredential_process = {script}\n")
+    c = Connections(None, store, SecretStore())
+    await c.dialog.refresh()
+    got = _ready(c)
+    c.switcher.activated.emit(c.switcher.findData("aws-config:sso-like"))
+    await until(lambda: got and c.expiry)
+    assert "temporary credentials expire at" in c.switcher.toolTip()
+    await c.aclose()
+    await dispose(c.dialog)
+    await dispose(c.switcher)
