@@ -322,3 +322,25 @@ async def test_a_failing_secret_service_is_reported_after_saving(
     assert SECRET not in ProfileStore.load().path.read_text()
     await dispose(dialog)
     secrets.close()
+
+
+async def test_editing_keeps_the_stored_secret_and_changing_kind_drops_it(
+    qtbot: Any, dialog: ConnectDialog, memory_keyring: MemoryKeyring, s3_endpoint: str
+) -> None:
+    fill_access_keys(qtbot, dialog, name="edit me", endpoint=s3_endpoint, secret=SECRET)
+    click(qtbot, dialog.save_button)
+    await until(lambda: "Saved" in dialog.status.text())
+    profile_id = ProfileStore.load().profiles[0].id
+
+    type_into(qtbot, dialog.form.name, "edited")  # secret field left empty
+    click(qtbot, dialog.save_button)
+    await until(lambda: "Saved “edited”" in dialog.status.text())
+    assert [p.name for p in ProfileStore.load().profiles] == ["edited"]
+    assert SECRET in memory_keyring.items[("s3browser", profile_id)]
+
+    choose(dialog.form.kind, ProfileKind.ANONYMOUS.value)
+    assert not dialog.form.secret_key.isVisibleTo(dialog)
+    click(qtbot, dialog.save_button)
+    await until(lambda: dialog.status.text().startswith("Saved") and not dialog._busy)
+    assert ProfileStore.load().profiles[0].kind is ProfileKind.ANONYMOUS
+    assert ("s3browser", profile_id) not in memory_keyring.items
