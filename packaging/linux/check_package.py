@@ -262,7 +262,7 @@ def check_self_test(c: Checks, exe: Path, display: str, home: Path) -> None:
         _kill_group(proc)
         out, err = proc.communicate()
     finally:
-        _kill_group(proc)
+        _stop_group(proc)
     seconds = time.perf_counter() - started
     for line in out.strip().splitlines():
         c.info("      | " + line)
@@ -282,6 +282,17 @@ def check_self_test(c: Checks, exe: Path, display: str, home: Path) -> None:
             "a secret was stored, read back and deleted" in out,
             "SecretService through gnome-keyring" if ok else "see the self-test output",
         )
+
+
+def _stop_group(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    """SIGTERM the run's process group, then SIGKILL whatever is left of it (a demo
+    server busy seeding does not stop on SIGTERM at once)."""
+    _kill_group(proc)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+    time.sleep(0.5)
+    _kill_group(proc, 9)
+    proc.wait()
 
 
 def _kill_group(proc: subprocess.Popen[str] | subprocess.Popen[bytes], sig: int = 15) -> None:
@@ -325,12 +336,7 @@ def time_to_window(
             time.sleep(0.02)
         return None
     finally:
-        _kill_group(proc)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc, 9)
-            proc.wait()
+        _stop_group(proc)
         while _window_shown(display):
             time.sleep(0.05)
 
