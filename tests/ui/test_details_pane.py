@@ -287,3 +287,14 @@ async def test_not_connected(qtbot: Any) -> None:
     pane.show_object("b", "k")
     assert "Not connected" in pane.details_text
     await pane.aclose()
+
+
+def test_a_reason_shared_by_every_section_is_said_once() -> None:
+    from s3browser.core.models import BUCKET_SECTIONS, BucketDetails, Unavailable
+    from s3browser.ui.widgets.details_format import bucket_sections
+
+    denied = Unavailable("access denied to these credentials")
+    sections = bucket_sections(BucketDetails("locked", dict.fromkeys(BUCKET_SECTIONS, denied)))
+    assert [s.title for s in sections] == ["Bucket", "Configuration"]
+    assert sections[1].unavailable and "access denied" in sections[1].note
+    assert "Bucket policy" in sections[1].rows[0].value

@@ -217,6 +217,17 @@ def _scalar(value: Any) -> str:
 def bucket_sections(d: BucketDetails) -> list[Section]:
     """One section per entry of ``BucketDetails.sections``; unavailable ones carry the reason."""
     out = [Section("Bucket", [Row("Name", d.name), Row("S3 URI", f"s3://{d.name}/")])]
+    reasons = {v.reason for v in d.sections.values() if isinstance(v, Unavailable)}
+    if (
+        len(d.sections) > 2
+        and len(reasons) == 1
+        and all(isinstance(v, Unavailable) for v in d.sections.values())
+    ):
+        # One reason for everything (typically "access denied"): say it once, not ten times.
+        titles = [_SECTION_TITLES.get(n, n) for n in d.sections]
+        note = f"Not available: {reasons.pop()}."
+        rows = [Row("Sections", ", ".join(titles), dim=True)]
+        return [*out, Section("Configuration", rows, note=note, unavailable=True)]
     for name, value in d.sections.items():
         title = _SECTION_TITLES.get(name, name.replace("_", " ").capitalize())
         if isinstance(value, Unavailable):
