@@ -344,3 +344,19 @@ async def test_editing_keeps_the_stored_secret_and_changing_kind_drops_it(
     await until(lambda: dialog.status.text().startswith("Saved") and not dialog._busy)
     assert ProfileStore.load().profiles[0].kind is ProfileKind.ANONYMOUS
     assert ("s3browser", profile_id) not in memory_keyring.items
+
+
+async def test_a_background_refresh_keeps_what_the_user_is_typing(
+    qtbot: Any, store: ProfileStore, secret_store: SecretStore, aws_config: Path
+) -> None:
+    dialog = ConnectDialog(store, secret_store)
+    qtbot.addWidget(dialog)
+    dialog.open()  # no refresh yet: the AWS config has not been read
+    click(qtbot, dialog.new_button)
+    type_into(qtbot, dialog.form.name, "half-typed")
+    type_into(qtbot, dialog.form.access_key_id, "AKIA-HALF")
+    await dialog.refresh()  # the AWS config's profiles arrive
+    assert "analyst (AWS config)" in _row_names(dialog)
+    assert dialog.form.name.text() == "half-typed"
+    assert dialog.form.access_key_id.text() == "AKIA-HALF"
+    await dispose(dialog)

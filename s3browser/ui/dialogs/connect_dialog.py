@@ -193,13 +193,17 @@ class ConnectDialog(QDialog):
             item = QListWidgetItem(f"{self._draft.name} (not saved)")
             item.setData(_ID_ROLE, self._draft.id)
             self.list.addItem(item)
+        row = self._find_row(keep) if keep else -1
+        if row < 0 and self.list.count():
+            row = 0
+        self.list.setCurrentRow(row)
         self.list.blockSignals(False)
-        if keep and self._find_row(keep) >= 0:
-            self._select_id(keep)
-        elif self.list.count():
-            self.list.setCurrentRow(0)
-        else:
-            self._show(None)
+        chosen = self.list.item(row) if row >= 0 else None
+        shown = chosen.data(_ID_ROLE) if chosen is not None else None
+        # Only reload the form when the selection really changed: a background refresh
+        # (the AWS config read) must not wipe what the user is typing.
+        if self._current is None or shown != self._current.id:
+            self._selection_changed(chosen, None)
 
     def _find_row(self, profile_id: str) -> int:
         for row in range(self.list.count()):
