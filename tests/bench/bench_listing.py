@@ -175,10 +175,11 @@ def run(ctx: Any) -> None:
         with ListServer(bucket=BUCKET, keys=keys, prefixes=prefixes, latency_ms=delay) as url:
             wall, cpu = measure(url, keys, ctx.runs, ctx.tools, library=(delay == 0))
         case = f"ls -r {keys:,} keys / {prefixes} folders, {label}"
+        note = "in-memory listing server"
         for tool, runs in wall.items():
-            ctx.table.add(SECTION, case, tool, runs, items=keys)
+            ctx.table.add(SECTION, case, tool, runs, items=keys, note=note)
         for tool, runs in cpu.items():
-            ctx.table.add(SECTION, case + ", CPU s", tool, runs, items=keys)
+            ctx.table.add(SECTION, case + ", CPU s", tool, runs, items=keys, note=note)
 
 
 def _median(values: list[float]) -> float:
