@@ -104,6 +104,15 @@ _TRUNCATED = _element("IsTruncated")
 _NEXT_TOKEN = _element("NextContinuationToken")
 _KEY_COUNT = _element("KeyCount")
 _ENCODING = _element("EncodingType")
+# One <Contents> in the order AWS, MinIO, Ceph and moto write it (optional checksum
+# and owner elements skipped); a response where any object differs uses the
+# per-field scan instead.
+_ROW = re.compile(
+    r"<Contents><Key>([^<]*)</Key><LastModified>([^<]*)</LastModified><ETag>([^<]*)</ETag>"
+    r"(?:<ChecksumAlgorithm>[^<]*</ChecksumAlgorithm>)*(?:<ChecksumType>[^<]*</ChecksumType>)?"
+    r"<Size>([^<]*)</Size>(?:<Owner>(?:<ID>[^<]*</ID>)?(?:<DisplayName>[^<]*</DisplayName>)?"
+    r"</Owner>)?<StorageClass>([^<]*)</StorageClass>"
+)
 _COMMON = re.compile(r"<CommonPrefixes>\s*<Prefix>([^<]*)</Prefix>\s*</CommonPrefixes>")
 
 
@@ -174,12 +183,23 @@ def _column(pattern: re.Pattern[str], text: str, count: int, name: str) -> list[
     return found
 
 
+_PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d{3}))?Z")
+
+
 def iso_timestamp(raw: str) -> str:
     """S3's LastModified as the ISO 8601 UTC text an :class:`S3Object` carries.
 
     Equal to ``listing.iso_utc`` of botocore's parsed datetime: whole seconds drop
-    the fraction, other fractions are written with six digits.
+    the fraction, other fractions are written with six digits. The form every S3
+    server writes (``2024-05-01T12:00:00.000Z``) is rewritten as text, without
+    building a datetime (about 2 µs a key, most of a page's time otherwise).
     """
+    plain = _PLAIN_TIME.fullmatch(raw)
+    if plain is not None:
+        fraction = plain.group(1)
+        if not fraction or fraction == "000":
+            return raw[:19] + "Z"
+        return f"{raw[:19]}.{fraction}000Z"
     try:
         value = datetime.fromisoformat(raw.strip())
     except ValueError:
@@ -223,9 +243,26 @@ def parse_list_objects_v2(body: bytes, bucket: str) -> CompactListing:
     count = text.count("<Contents>")
     if text.count("<Contents") != count:
         raise UnusualResponse("<Contents> with attributes or empty")
-    keys = _column(_KEY, text, count, "Key") or []
-    if len(keys) != count:
-        raise UnusualResponse("objects without a key")
+    sizes: list[str] | None
+    modified: list[str] | None
+    etags: list[str] | None
+    classes: list[str] | None
+    rows = _ROW.findall(text) if count else []
+    if count and len(rows) == count:
+        # Every object in the usual field order: one scan instead of one per field.
+        keys = [row[0] for row in rows]
+        modified = [row[1] for row in rows]
+        etags = [row[2] for row in rows]
+        sizes = [row[3] for row in rows]
+        classes = [row[4] for row in rows]
+    else:
+        keys = _column(_KEY, text, count, "Key") or []
+        if len(keys) != count:
+            raise UnusualResponse("objects without a key")
+        sizes = _column(_SIZE, text, count, "Size")
+        modified = _column(_MODIFIED, text, count, "LastModified")
+        etags = _column(_ETAG, text, count, "ETag")
+        classes = _column(_CLASS, text, count, "StorageClass")
     n_common = text.count("<CommonPrefixes")
     raw_prefixes = _COMMON.findall(text) if n_common else []
     if len(raw_prefixes) != n_common:
@@ -236,11 +273,6 @@ def parse_list_objects_v2(body: bytes, bucket: str) -> CompactListing:
     truncated = _one(_TRUNCATED, text, "IsTruncated")
     token = _one(_NEXT_TOKEN, text, "NextContinuationToken")
     url_encoded = _one(_ENCODING, text, "EncodingType") == "url"
-
-    sizes = _column(_SIZE, text, count, "Size")
-    modified = _column(_MODIFIED, text, count, "LastModified")
-    etags = _column(_ETAG, text, count, "ETag")
-    classes = _column(_CLASS, text, count, "StorageClass")
 
     def decode_name(raw: str) -> str:
         value = xml_text(raw)

@@ -292,3 +292,20 @@ def test_botocore_200_error_check_still_runs_where_it_matters() -> None:
         handler(operation_model=list_op, response_dict=cut)
         handler(operation_model=head_op, response_dict=listing)
     assert calls == ["ListObjectsV2", "ListObjectsV2", "ListObjectsV2", "ListBuckets"]
+
+
+def test_timestamp_text_matches_botocore_datetimes() -> None:
+    from botocore.utils import parse_timestamp
+
+    from s3browser.core.listing import iso_utc
+
+    for raw in [
+        "2024-05-01T12:34:56.000Z",
+        "2024-05-01T12:34:56.120Z",
+        "2024-12-31T23:59:59.999Z",
+        "2024-05-01T12:34:56Z",
+        "2024-05-01T12:34:56.5Z",
+        "2024-05-01T12:34:56+02:00",
+        "Wed, 01 May 2024 12:34:56 GMT",
+    ]:
+        assert fastlist.iso_timestamp(raw) == iso_utc(parse_timestamp(raw)), raw
