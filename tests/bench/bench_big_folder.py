@@ -47,8 +47,8 @@ def rss_bytes() -> int:
 def store_bytes(store: Any) -> int:
     """The row store's memory, counted object by object (strings, lists, arrays)."""
     total = sum(sys.getsizeof(name) for name in store.names)
+    total += sum(sys.getsizeof(part) for part in store.names.parts())
     for part in (
-        store.names,
         store.sizes,
         store.mtimes,
         store.class_ix,
@@ -156,6 +156,10 @@ async def _child_main(url: str, keys: int, home: str) -> dict[str, Any]:
         await asyncio.sleep(0.3)
         baseline = rss_bytes()
         out["baseline_rss_mb"] = baseline / 1e6
+        if os.environ.get("S3B_BENCH_GC_TYPES"):
+            from collections import Counter
+
+            before_types = Counter(type(o).__name__ for o in gc.get_objects())
 
         meter = GapMeter(model.rowCount)
         first_rows: list[float] = []
@@ -193,6 +197,10 @@ async def _child_main(url: str, keys: int, home: str) -> dict[str, Any]:
         out["cpu_gaps_over_50ms"] = sum(g > 0.05 for g in meter.cpu_gaps)
         out["long_gaps"] = sorted(meter.long, reverse=True)[:10]
         await asyncio.sleep(0.2)
+        if os.environ.get("S3B_BENCH_GC_TYPES"):
+            grown = Counter(type(o).__name__ for o in gc.get_objects())
+            grown.subtract(before_types)
+            print("tracked objects grown while loading:", grown.most_common(12), file=sys.stderr)
         for _ in range(3):
             gc.collect()
         after = rss_bytes()
@@ -268,10 +276,11 @@ def measure(keys: int) -> dict[str, Any]:
         cmd = [sys.executable, "-m", "tests.bench.bench_big_folder", "--child", url]
         cmd += ["--keys", str(keys)]
         env = _env(display, home)
-        if os.environ.get("S3B_BENCH_PROFILE_SCROLL"):
-            env["S3B_BENCH_PROFILE_SCROLL"] = "1"
+        for flag in ("S3B_BENCH_PROFILE_SCROLL", "S3B_BENCH_GC_TYPES"):
+            if os.environ.get(flag):
+                env[flag] = "1"
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-        if env.get("S3B_BENCH_PROFILE_SCROLL"):
+        if env.get("S3B_BENCH_PROFILE_SCROLL") or env.get("S3B_BENCH_GC_TYPES"):
             print(proc.stderr[-6000:], file=sys.stderr)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
+import pytest
+
 from s3browser.core.models import S3Object
 from s3browser.ui.models.rows import RowStore
 
@@ -49,3 +51,27 @@ def test_memory_per_listed_object_is_at_most_250_bytes() -> None:
     assert store.object_count == COUNT
     assert store.etag(5) == f"{(5 * 2654435761) % (1 << 128):032x}"
     assert per_object <= 250
+
+
+def test_name_column_behaves_like_a_list_and_leaves_the_collector_alone() -> None:
+    from s3browser.ui.models.rows import NameColumn
+
+    names = NameColumn()
+    plain: list[str] = []
+    for i in range(NameColumn.CHUNK * 2 + 17):
+        name = f"Key-{i}"
+        names.append(name)
+        plain.append(name)
+    assert len(names) == len(plain)
+    for i in (0, 1, NameColumn.CHUNK - 1, NameColumn.CHUNK, len(plain) - 1, -1, -NameColumn.CHUNK):
+        assert names[i] == plain[i]
+    with pytest.raises(IndexError):
+        names[len(plain)]
+    assert list(names) == plain
+    for needle, start in (("key-1", 0), ("7", 5000), ("key-8", len(plain) - 3)):
+        assert names.matching(needle, start) == [
+            i for i in range(start, len(plain)) if needle in plain[i].casefold()
+        ]
+    gc.collect()
+    # Full collections walk only the open tail, not every name.
+    assert not any(gc.is_tracked(part) for part in names.parts()[:-1])

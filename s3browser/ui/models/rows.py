@@ -12,7 +12,7 @@ Nothing here imports Qt, so the memory per row can be measured (and tested) alon
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from s3browser.core.models import S3Object
@@ -24,6 +24,69 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 # Columns of the object table, in display order.
 COL_NAME, COL_SIZE, COL_MODIFIED, COL_CLASS, COL_ETAG = range(5)
 COLUMN_TITLES = ("Name", "Size", "Last modified", "Storage class", "ETag")
+
+
+class NameColumn:
+    """The object names, in tuples of :data:`CHUNK` (a list for the last, open one).
+
+    Why not one list: the garbage collector's full passes walk every item of every
+    tracked container, so a list of a million names costs each full collection
+    tens of milliseconds, and they happen every few pages while a big folder loads
+    (the event loop stalled 90-180 ms). A tuple holding only strings is untracked by
+    the collector the first time it looks at it, so frozen chunks cost nothing.
+    Indexing, ``len``, ``append`` and iteration work as on a list.
+    """
+
+    __slots__ = ("_chunks", "_tail")
+
+    CHUNK = 4096
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[str, ...]] = []
+        self._tail: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._chunks) * self.CHUNK + len(self._tail)
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            index += len(self)
+        chunk, offset = divmod(index, self.CHUNK)
+        if chunk < len(self._chunks):
+            return self._chunks[chunk][offset]
+        if chunk == len(self._chunks):
+            return self._tail[offset]
+        raise IndexError(index)
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._chunks:
+            yield from chunk
+        yield from self._tail
+
+    def append(self, name: str) -> None:
+        tail = self._tail
+        tail.append(name)
+        if len(tail) == self.CHUNK:
+            self._chunks.append(tuple(tail))
+            self._tail = []
+
+    def parts(self) -> list[Sequence[str]]:
+        """The chunks and the open tail, in order (for bulk scans and measurements)."""
+        return [*self._chunks, self._tail]
+
+    def matching(self, needle: str, start: int = 0) -> list[int]:
+        """Indices from ``start`` on whose name contains ``needle`` (already casefolded)."""
+        found: list[int] = []
+        base = 0
+        for part in self.parts():
+            end = base + len(part)
+            if end > start:
+                first = max(start - base, 0)
+                found.extend(
+                    base + j for j in range(first, len(part)) if needle in part[j].casefold()
+                )
+            base = end
+        return found
 
 
 class RowStore:
@@ -51,7 +114,7 @@ class RowStore:
         self.folder_names: list[str] = []
         self.folder_times = array("q")  # a bucket's creation time; -1 for folders
         # Objects: the key below the listed prefix (the whole key for a search of all buckets).
-        self.names: list[str] = []
+        self.names = NameColumn()
         self.sizes = array("q")
         self.mtimes = array("q")
         self.class_ix = bytearray()
@@ -151,9 +214,7 @@ class RowStore:
         """
         names = self.names
         if needle:
-            indices: list[int] | range = [
-                i for i in range(start, len(names)) if needle in names[i].casefold()
-            ]
+            indices: list[int] | range = names.matching(needle, start)
         else:
             indices = range(start, len(names))
         key = self._sort_key(column)
