@@ -631,6 +631,8 @@ class MainWindow(QMainWindow):
         refs = self.table.selected_refs()
         if len(refs) == 1:
             self._show_details(refs[0])
+        elif len(refs) > 1:
+            self.details.show_selection(refs)
         elif not refs and self._location.bucket and self.object_model.mode == "listing":
             model = self.object_model
             listed = model.error is None or model.object_count + model.folder_count > 0

@@ -298,3 +298,27 @@ def test_a_reason_shared_by_every_section_is_said_once() -> None:
     assert [s.title for s in sections] == ["Bucket", "Configuration"]
     assert sections[1].unavailable and "access denied" in sections[1].note
     assert "Bucket policy" in sections[1].rows[0].value
+
+
+async def test_several_selected_items_are_summed_up(pane: DetailsPane) -> None:
+    from dataclasses import dataclass
+
+    @dataclass
+    class Ref:
+        kind: str
+        bucket: str
+        key: str
+        size: int = 0
+
+    pane.show_selection(
+        [
+            Ref("object", "b", "a/x.csv", 1024),
+            Ref("object", "b", "a/y.csv", 2048),
+            Ref("folder", "b", "a/sub/"),
+        ]
+    )
+    text = pane.details_text
+    assert "3 items" in text and "2 (3.0 KiB (3,072 bytes))" in text
+    assert "x.csv, y.csv, sub/" in text
+    assert pane.title.full_text() == "3 items selected"
+    assert "one object" in pane.preview.message.text()

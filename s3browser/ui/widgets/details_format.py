@@ -253,3 +253,23 @@ def folder_sections(bucket: str, prefix: str, count: int, total_size: int) -> li
         rows.append(Row("Total size listed", size_text(max(total_size, 0))))
         note = "Counts cover the objects listed so far in this folder (not its sub-folders)."
     return [Section("Folder", rows, note=note)]
+
+
+def selection_sections(refs: list[Any]) -> list[Section]:
+    """Several selected rows: how many of each kind and the listed size of the objects."""
+    objects = [r for r in refs if r.kind == "object"]
+    folders = [r for r in refs if r.kind == "folder"]
+    buckets = [r for r in refs if r.kind == "bucket"]
+    rows = [Row("Selected", f"{len(refs):,} items")]
+    if objects:
+        size = sum(int(r.size or 0) for r in objects)
+        rows.append(Row("Objects", f"{len(objects):,} ({size_text(size)})"))
+    if folders:
+        rows.append(Row("Folders", f"{len(folders):,} (contents not counted)", dim=True))
+    if buckets:
+        rows.append(Row("Buckets", f"{len(buckets):,}"))
+    names = [(r.key.rstrip("/").rsplit("/", 1)[-1] + ("/" if r.kind == "folder" else "")) or r.bucket
+             for r in refs[:12]]  # fmt: skip
+    more = f" and {len(refs) - 12:,} more" if len(refs) > 12 else ""
+    rows.append(Row("Names", ", ".join(names) + more))
+    return [Section("Selection", rows)]

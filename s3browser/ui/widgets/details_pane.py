@@ -40,6 +40,7 @@ from s3browser.ui.widgets.details_format import (
     bucket_sections,
     folder_sections,
     object_sections,
+    selection_sections,
 )
 from s3browser.ui.widgets.preview import PreviewWidget, blend, dim_color
 from s3browser.ui.widgets.preview_content import (
@@ -210,6 +211,12 @@ class DetailsPane(QWidget):
         self._begin(name, f"s3://{bucket}/{prefix} · folder", retry=None)  # count < 0: unknown
         self._render(folder_sections(bucket, prefix, count, total_size))
         self.preview.show_message("A folder has no preview: select an object.")
+
+    def show_selection(self, refs: list[Any]) -> None:
+        """Several rows selected (anything with kind/bucket/key/size, like RowRef)."""
+        self._begin(f"{len(refs):,} items selected", "", retry=None)
+        self._render(selection_sections(refs))
+        self.preview.show_message("Select one object to preview it.")
 
     async def aclose(self) -> None:
         """Cancel and await every request of the pane (call before the loop closes)."""
