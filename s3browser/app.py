@@ -74,6 +74,12 @@ def run_gui(args: argparse.Namespace | list[str] | None = None) -> int:
         code: int = qasync.run(_main(args))
     except KeyboardInterrupt:
         return 130
+    except RuntimeError as exc:
+        # Qt ended its loop on its own: the display went away (X server gone, session ended).
+        if "Event loop stopped" not in str(exc):
+            raise
+        print("s3browser: the connection to the display was lost; exiting.", file=sys.stderr)
+        return 1
     return code
 
 

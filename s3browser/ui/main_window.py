@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self._details_timer.setSingleShot(True)
         self._details_timer.setInterval(120)  # keyboard scrolling: ask for the row it stops on
         self._details_timer.timeout.connect(self._update_details)
+        self._details_refreshed = 0.0
         self._filter_text = ""
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -585,6 +587,12 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         model = self.object_model
+        now = time.monotonic()
+        if model.mode == "listing" and now - self._details_refreshed > 1.0:
+            # The folder's "listed so far" figures in the details pane, once a second.
+            self._details_refreshed = now
+            if not self.table.selectionModel().hasSelection():
+                self._update_details()
         shown = self.proxy.rowCount()
         if model.mode == "root":
             text = _count(model.folder_count, "bucket") if self.tree_model.root_loaded else ""
