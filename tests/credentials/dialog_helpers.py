@@ -31,8 +31,8 @@ async def dispose(widget: Any) -> None:
 
     if hasattr(widget, "aclose"):
         await widget.aclose()
-    widget.close()
-    if shiboken6.isValid(widget):
+    if shiboken6.isValid(widget):  # pytest-qt may have deleted it already
+        widget.close()
         shiboken6.delete(widget)
 
 

@@ -40,8 +40,7 @@ async def saved(
 async def connections(qtbot: Any, saved: list[Profile]) -> AsyncIterator[Connections]:
     from PySide6.QtWidgets import QMainWindow
 
-    window = QMainWindow()
-    qtbot.addWidget(window)
+    window = QMainWindow()  # deleted by this fixture, after the tasks are closed
     c = Connections(window, ProfileStore.load(), SecretStore())
     window.show()
     yield c
