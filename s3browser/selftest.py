@@ -135,6 +135,27 @@ def _keyring_round_trip(step: str) -> None:
         raise SelfTestFailure(step, "the system keyring gave back a different secret")
 
 
+# -- checksums --------------------------------------------------------------------------
+def check_checksums(report: Report) -> None:
+    """The native CRC library loads (S3's CRC32C/CRC64NVME checksums verify downloads).
+
+    Without it the transfer engine falls back to pure Python CRCs, which are correct but
+    far too slow for big downloads; a bundle that lost it would not fail, only crawl.
+    """
+    try:
+        from awscrt import checksums
+    except ImportError as exc:
+        raise SelfTestFailure(
+            "checksums", f"the native checksum library (awscrt) does not load: {exc}"
+        ) from exc
+    # The standard check values of the CRC catalogue for b"123456789".
+    if checksums.crc32c(b"123456789") != 0xE3069283:
+        raise SelfTestFailure("checksums", "CRC32C gives a wrong result")
+    if checksums.crc64nvme(b"123456789") != 0xAE8B14860A799888:
+        raise SelfTestFailure("checksums", "CRC64NVME gives a wrong result")
+    report.ok("checksums", "CRC32C and CRC64NVME (awscrt) load and compute correctly")
+
+
 # -- the demo server --------------------------------------------------------------------
 def start_demo_server(report: Report) -> tuple[Any, dict[str, Any]]:
     """Start the embedded demo server and return it with the credentials to use."""
@@ -467,6 +488,7 @@ def run_self_test(args: Any = None, *, out: TextIO | None = None, err: TextIO | 
     try:
         required = os.environ.get("S3BROWSER_SELFTEST_KEYRING", "") == "required"
         check_keyring(report, required=required)
+        check_checksums(report)
         server, creds = start_demo_server(report)
         _run_gui_steps(report, creds, timeout)
     except SelfTestFailure as exc:

@@ -120,6 +120,20 @@ def test_bundle_keeps_every_qt_module_the_code_imports() -> None:
     assert not wrongly, f"the spec excludes Qt modules the app imports: {wrongly}"
 
 
+def test_bundle_keeps_every_runtime_dependency() -> None:
+    """A dependency in pyproject is there to be used: the spec must not exclude it (awscrt
+    was excluded while only botocore used it optionally; then the checksums needed it)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = list(project["dependencies"]) + list(project["optional-dependencies"]["gui"])
+    names = {
+        re.split(r"[<>=!~\[ ;]", dep, maxsplit=1)[0].lower().replace("-", "_") for dep in wanted
+    }
+    excluded = {name.lower() for name in re.findall(r'"([\w.]+)"', _spec_block("PY_EXCLUDES"))}
+    assert not names & excluded, f"the spec excludes runtime dependencies: {names & excluded}"
+
+
 def test_deb_declares_the_qt_xcb_libraries() -> None:
     control = (ROOT / "packaging" / "linux" / "control.in").read_text(encoding="utf-8")
     depends = re.search(r"^Depends: (.*)$", control, re.M)
