@@ -199,6 +199,7 @@ async def test_no_keyring_warns_and_connects_for_this_session(
     dialog.open_on()
     await until(lambda: dialog.banner.isVisible())
     assert "this session only" in dialog.banner.text()
+    assert dialog.connect_button.text() == "Connect for this session"
 
     fill_access_keys(qtbot, dialog, name="lab", endpoint=s3_endpoint, secret=SECRET)
     received: list[dict[str, Any]] = []
@@ -360,3 +361,16 @@ async def test_a_background_refresh_keeps_what_the_user_is_typing(
     assert dialog.form.name.text() == "half-typed"
     assert dialog.form.access_key_id.text() == "AKIA-HALF"
     await dispose(dialog)
+
+
+async def test_leaving_unsaved_changes_says_they_were_discarded(
+    qtbot: Any, dialog: ConnectDialog, store: ProfileStore
+) -> None:
+    store.put(Profile(name="one", access_key_id="k1"))
+    store.put(Profile(name="two", access_key_id="k2"))
+    dialog._rebuild_list()
+    dialog.list.setCurrentRow(0)
+    type_into(qtbot, dialog.form.access_key_id, "k1-edited")
+    dialog.list.setCurrentRow(1)
+    assert dialog.status.text() == "Your unsaved changes to “one” were discarded."
+    assert ProfileStore.load().profiles == []  # nothing was written behind the user's back

@@ -157,6 +157,8 @@ class ConnectDialog(QDialog):
         warnings = [w for w in (self.store.load_warning, status.message) if w]
         self.banner.setText("\n".join(warnings))
         self.banner.setVisible(bool(warnings))
+        # Say on the button itself what Connect means without a keyring.
+        self.connect_button.setText("Connect" if status.persistent else "Connect for this session")
 
     def all_profiles(self) -> list[Profile]:
         return [*self.store.profiles, *self.aws_profiles]
@@ -222,11 +224,21 @@ class ConnectDialog(QDialog):
 
     def _selection_changed(self, item: QListWidgetItem | None, _previous: Any) -> None:
         profile_id = item.data(_ID_ROLE) if item is not None else None
+        left = self._current
+        note = ""
+        if left is not None and profile_id != left.id and not left.read_only and self._dirty:
+            note = (
+                f"The new connection “{left.name}” was not saved."
+                if self._draft is not None and left.id == self._draft.id
+                else f"Your unsaved changes to “{left.name}” were discarded."
+            )
         if self._draft is not None and profile_id != self._draft.id:
             self._draft = None  # switching away drops an unsaved new connection
             self._tasks.start(_later(self._rebuild_list), name="drop-draft")
         profile = self._draft if self._draft and self._draft.id == profile_id else None
         self._show(profile or (self.profile_by_id(profile_id) if profile_id else None))
+        if note:
+            self.set_status(note)
 
     def _show(self, profile: Profile | None) -> None:
         self._test_generation.next()  # an answer for the previous profile is now stale
