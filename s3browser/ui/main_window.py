@@ -519,6 +519,7 @@ class MainWindow(QMainWindow):
         )
         self._update_placeholder()
         self._status_changed()
+        self._details_timer.start()
 
     def _buckets_loaded(self, buckets: list[Any]) -> None:
         if (

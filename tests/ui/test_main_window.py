@@ -223,3 +223,25 @@ def test_escape_stops_a_search_and_keeps_what_was_found(
         await win.shutdown()
 
     run(qloop, body())
+
+
+def test_the_tree_follows_the_location(
+    qloop: Any, window: MainWindow, credentials: dict[str, Any], arranged: None
+) -> None:
+    async def body() -> None:
+        win = window
+        await _connect(win, credentials, "s3://alpha/reports/2024/")
+
+        def current() -> tuple[str, str]:
+            return win.tree_model.location(win.tree.currentIndex())
+
+        await wait_until(lambda: current() == ("alpha", "reports/2024/"), what="the tree node")
+        # The folder itself is selected but not expanded (not listed twice).
+        assert not win.tree.isExpanded(win.tree.currentIndex())
+        # A click in the tree opens that place in the table.
+        alpha = win.tree_model.index(0, 0)
+        win.tree.clicked.emit(alpha)
+        await wait_until(lambda: win.location == S3Location("alpha", ""))
+        await win.shutdown()
+
+    run(qloop, body())

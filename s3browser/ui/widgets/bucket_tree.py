@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
@@ -33,6 +33,9 @@ class BucketTree(QTreeView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.clicked.connect(self._open)
+        self._target: tuple[str, str] | None = None
+        # Revealing a location continues when the level it waits for arrives.
+        model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, self._reveal))
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -46,17 +49,34 @@ class BucketTree(QTreeView):
         super().keyPressEvent(event)
 
     def show_location(self, bucket: str, prefix: str) -> None:
-        """Select the deepest loaded node of the location, without re-opening it."""
-        index = self.tree_model.index_for(bucket, prefix) if bucket else QModelIndex()
+        """Select the node of the location, expanding its ancestors as they load.
+
+        Only the ancestors are expanded (each costs one delimiter listing); the folder
+        itself stays collapsed, so a huge folder is not listed twice.
+        """
+        self._target = (bucket, prefix) if bucket else None
+        if self._target is None:
+            self.clearSelection()
+            return
+        self._reveal()
+
+    def _reveal(self) -> None:
+        if self._target is None:
+            return
+        bucket, prefix = self._target
+        index = self.tree_model.index_for(bucket, prefix)
+        if not index.isValid():
+            return  # the buckets are not listed yet: rowsInserted brings us back
         self.blockSignals(True)
         try:
-            if index.isValid():
-                self.setCurrentIndex(index)
-                self.scrollTo(index)
-            else:
-                self.clearSelection()
+            self.setCurrentIndex(index)
+            self.scrollTo(index)
         finally:
             self.blockSignals(False)
+        if self.tree_model.location(index)[1] == prefix:
+            self._target = None
+        elif not self.isExpanded(index):
+            self.expand(index)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
