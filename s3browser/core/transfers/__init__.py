@@ -4,7 +4,8 @@ Start at :class:`TransferManager` (``manager.py``); the data it hands out is in
 ``models.py``; how keys become local names is documented in ``paths.py``.
 """
 
-from s3browser.core.transfers.manager import Batch, TransferItem, TransferManager
+from s3browser.core.transfers.items import Batch, TransferItem
+from s3browser.core.transfers.manager import TransferManager
 from s3browser.core.transfers.models import (
     BatchResult,
     Conflict,

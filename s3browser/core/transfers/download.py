@@ -1,10 +1,19 @@
-"""Downloading one object into ``<name>.part``, verifying it, and renaming it into place.
+"""Downloading one object, verifying it, and moving it under its final name.
 
-Small objects (up to the multipart threshold) take one GET and no HEAD: the GET's
-own headers carry the size, ETag and checksums, and the bytes are hashed as they
-arrive. Large objects take a HEAD, then ranged GETs, each pinned with ``If-Match``
-to the ETag the HEAD saw, written in place (``os.pwrite``) into a file of the final
-size; the file is hashed in order by a worker thread while later parts still arrive.
+Three paths, by size:
+
+* Up to 1 MiB (size known from the listing): one GET into memory, then one call on
+  the I/O threads hashes it, writes a unique temporary file beside the target and
+  renames it. Thousands of small files cost file-system calls, not bytes; those block,
+  so they never run on the event loop.
+* Up to the multipart threshold (16 MiB): one GET streamed into ``<name>.part``,
+  hashed as it arrives.
+* Larger: a HEAD, then ``<name>.part`` made at its final size (sparse) and written in
+  place (``os.pwrite``), every GET pinned with ``If-Match`` to the ETag the HEAD saw.
+  By default one stream fetches every missing part and records each as done in the
+  sidecar as it passes (see ``parts.py`` for why one stream); with
+  ``part_concurrency > 1`` each part is its own ranged GET. A worker thread hashes
+  the file in order while later parts still arrive.
 
 A broken connection resumes the range from the last byte written (up to
 ``part_retries`` times); a 412 means the object changed and fails the download with

@@ -42,16 +42,14 @@ from s3browser.core.errors import (
 )
 from s3browser.core.models import S3Object, S3Prefix
 from s3browser.core.transfers import parts as P
-from s3browser.core.transfers.download import ObjectDownload, ProgressSink, local_error
+from s3browser.core.transfers.download import ObjectDownload, local_error
+from s3browser.core.transfers.items import Batch, TransferItem
 from s3browser.core.transfers.leanget import LeanGetter, lean_supported
 from s3browser.core.transfers.models import (
-    BatchResult,
     Conflict,
     ConflictAction,
     ConflictDecision,
     ConflictResolver,
-    ItemProgress,
-    ItemResult,
     ProgressCallback,
     ProgressEvent,
     TransferOptions,
@@ -75,101 +73,6 @@ log = logging.getLogger(__name__)
 _ids = itertools.count(1)
 
 S = TransferState
-
-
-class TransferItem:
-    """One object on its way to one local file. Read its attributes; change it via the manager."""
-
-    def __init__(
-        self, batch: Batch, bucket: str, key: str, path: Path, size: int | None, lm: str
-    ) -> None:
-        self.id = next(_ids)
-        self.batch = batch
-        self.bucket = bucket
-        self.key = key
-        self.path = path  # the final local file (may change once: "keep both")
-        self.size = size
-        self.last_modified = lm
-        self.state = S.QUEUED
-        self.message = ""  # the error sentence or the reason for skipping
-        self.verified_by = ""  # "size, MD5, CRC64NVME" once done
-        self.waiting_for_answer = False
-        self.sink = ProgressSink()
-        self.meter = SpeedMeter()
-        self.replace = False  # the user chose "overwrite"
-        self.decided = False  # the conflict question was answered already
-        self._task: asyncio.Task[None] | None = None
-        self._stop: str = ""  # why the task is being cancelled: "pause" or "cancel"
-        self._emitted: tuple[Any, ...] = ()
-
-    @property
-    def bytes_done(self) -> int:
-        return self.sink.done
-
-    @property
-    def bytes_total(self) -> int | None:
-        return self.sink.total if self.sink.total is not None else self.size
-
-    def _signature(self) -> tuple[Any, ...]:
-        return (self.state, self.sink.done, self.sink.total, self.waiting_for_answer, self.path)
-
-    def progress(self) -> ItemProgress:
-        total = self.bytes_total
-        speed = self.meter.speed if self.state is S.RUNNING else 0.0
-        return ItemProgress(
-            item_id=self.id,
-            batch_id=self.batch.id,
-            bucket=self.bucket,
-            key=self.key,
-            path=self.path,
-            state=self.state,
-            bytes_done=self.sink.done,
-            bytes_total=total,
-            speed=speed,
-            eta=eta(None if total is None else total - self.sink.done, speed),
-            message=self.message,
-            waiting_for_answer=self.waiting_for_answer,
-        )
-
-    def result(self) -> ItemResult:
-        message = self.message or (f"verified: {self.verified_by}" if self.verified_by else "")
-        return ItemResult(
-            self.bucket, self.key, self.path, self.state, self.bytes_total, message=message
-        )
-
-    def __repr__(self) -> str:
-        return f"<TransferItem {self.id} s3://{self.bucket}/{self.key} {self.state.value}>"
-
-
-class Batch:
-    """What one ``download()`` call asked for: its items, as the listing finds them."""
-
-    def __init__(self, dest: Path, conflict: ConflictAction) -> None:
-        self.id = next(_ids)
-        self.dest = dest
-        self.conflict = conflict
-        self.items: list[TransferItem] = []
-        self.errors: list[str] = []  # sentences for problems outside any item
-        self.listing = True
-        self._event = asyncio.Event()
-        self.names: NamePlan | None = None
-
-    @property
-    def settled(self) -> bool:
-        return not self.listing and all(i.state.is_final for i in self.items)
-
-    def _notify(self) -> None:
-        event, self._event = self._event, asyncio.Event()
-        event.set()
-
-    async def wait(self) -> BatchResult:
-        """Wait until the listing ended and every item is done, failed, skipped or cancelled."""
-        while not self.settled:
-            await self._event.wait()
-        return self.result()
-
-    def result(self) -> BatchResult:
-        return BatchResult(items=[i.result() for i in self.items], errors=list(self.errors))
 
 
 class TransferManager:
