@@ -128,3 +128,47 @@ def test_killed_download_resumes_byte_identical(
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "big.bin").read_bytes() == data
     assert not list(tmp_path.glob("*.part*"))
+
+
+def test_progress_bar_on_a_terminal(
+    s3_endpoint: str, bucket: str, s3_admin: Any, tmp_path: Path
+) -> None:
+    """On a TTY the bar rewrites one line on stderr; the summary still ends the run."""
+    import pty
+
+    put(s3_admin, "t/big.bin", random_bytes(3 * 1024 * KiB))
+    cmd = _cmd(s3_endpoint, f"s3://{BUCKET}/t/big.bin", str(tmp_path) + "/", "--part-size", "64KiB")
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(cmd, env=_env(), stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process is gone
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(controller)
+    assert proc.wait(timeout=60) == 0, output[-2000:]
+    text = output.decode("utf-8", "replace")
+    assert "\r" in text and "%" in text and "files" in text, text[-2000:]
+    assert "1 downloaded" in text
+
+
+def test_help_does_not_import_the_aws_stack() -> None:
+    code = (
+        "import sys\n"
+        "from s3browser.cli.main import main\n"
+        "try:\n"
+        "    main(['get', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('aioboto3', 'aiobotocore', 'botocore', 'aiohttp') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
