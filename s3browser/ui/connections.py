@@ -162,7 +162,7 @@ class Connections(QObject):
     async def _show_expiry(self, profile: Profile, creds: dict[str, Any]) -> None:
         """Temporary credentials: say when they expire (no request: botocore's own chain)."""
         from s3browser.core.session import S3Session
-        from s3browser.ui.dialogs.connect_dialog import describe_expiry
+        from s3browser.ui.dialogs.connection_check import describe_expiry
 
         try:
             async with S3Session(creds) as session:

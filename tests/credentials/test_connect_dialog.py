@@ -14,7 +14,8 @@ from s3browser.core.errors import CredentialsExpiredError
 from s3browser.credentials.profiles import Profile, ProfileKind, Secrets
 from s3browser.credentials.secrets import SecretStore
 from s3browser.credentials.store import ProfileStore
-from s3browser.ui.dialogs.connect_dialog import ConnectDialog, describe_expiry
+from s3browser.ui.dialogs.connect_dialog import ConnectDialog
+from s3browser.ui.dialogs.connection_check import describe_expiry
 
 from .conftest import MemoryKeyring
 from .dialog_helpers import choose, click, dispose, fill_access_keys, type_into, until
@@ -234,7 +235,7 @@ async def test_temporary_credentials_show_their_expiry(aws_config: Path, s3_endp
     """A credential_process profile gives refreshable credentials with an expiry."""
     from datetime import UTC, datetime, timedelta
 
-    from s3browser.ui.dialogs.connect_dialog import check_connection
+    from s3browser.ui.dialogs.connection_check import check_connection
 
     expiry = (datetime.now(UTC) + timedelta(minutes=50)).strftime("%Y-%m-%dT%H:%M:%SZ")
     payload = json.dumps(
