@@ -5,6 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 
+class _Field(QLabel):
+    """A status field that hides while empty, so no bare separators show."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class StatusBar(QStatusBar):
     """Identity, endpoint, region, object count and an activity indicator."""
 
@@ -17,15 +25,16 @@ class StatusBar(QStatusBar):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.count = QLabel(self)
-        self.identity = QLabel(self)
-        self.endpoint = QLabel(self)
-        self.region = QLabel(self)
+        self.count = _Field(self)
+        self.identity = _Field(self)
+        self.endpoint = _Field(self)
+        self.region = _Field(self)
         self.addWidget(self.busy)
         self.addWidget(self.activity, 1)
         for label in (self.count, self.identity, self.endpoint, self.region):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
+            label.hide()
         # Thin separators between the permanent fields, drawn in the palette's own colour.
         self.setStyleSheet(
             "QStatusBar::item { border: none; border-left: 1px solid palette(mid); }"
