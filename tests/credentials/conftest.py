@@ -26,35 +26,6 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _shield_true_from_pyside_6_12() -> list[bool]:
-    """Hold extra references to ``True`` while PySide6 6.12.0 is installed.
-
-    PySide6-Essentials 6.12.0's ``SignalInstance.emit()`` drops one reference to
-    ``True`` per call (Python 3.11 has no immortal objects); after enough emits the
-    interpreter aborts ("bool_dealloc: deallocating True or False"), typically at exit
-    after every test passed. 6.11.3 is fine. See /work/notes/creds.md; remove this
-    once the version is pinned.
-    """
-    try:
-        from importlib.metadata import version
-
-        affected = version("PySide6-Essentials") == "6.12.0"
-    except Exception:
-        affected = False
-    if not affected:
-        return []
-    import ctypes
-
-    shield = [True] * 2_000_000
-    # Leak the list on purpose: its references must outlive the interpreter's own
-    # clean-up, or True still reaches zero while the last modules are torn down.
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(shield))
-    return shield
-
-
-_TRUE_REFERENCES = _shield_true_from_pyside_6_12()
-
-
 def qasync_loop() -> Any:
     """A qasync loop over the one QApplication: the dialog's tasks need Qt events running."""
     import qasync
