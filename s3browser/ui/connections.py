@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from s3browser.core.errors import CredentialsExpiredError, S3BrowserError
 from s3browser.credentials.aws_config import AWS_ID_PREFIX, discover_aws_profiles
 from s3browser.credentials.profiles import Profile
+from s3browser.credentials.redact import install_log_redaction
 from s3browser.credentials.resolve import resolve_credentials
 from s3browser.credentials.secrets import SecretStore
 from s3browser.credentials.store import ProfileStore
@@ -41,6 +42,9 @@ class Connections(QObject):
         secrets: SecretStore | None = None,
     ) -> None:
         super().__init__(window)
+        # Mask security tokens in every log line of the GUI, whatever the credentials'
+        # source (--endpoint-url with AWS_* variables never passes through a profile).
+        install_log_redaction()
         self.store = store if store is not None else ProfileStore.load()
         self.secrets = secrets if secrets is not None else SecretStore()
         self.switcher = ProfileSwitcher(window)
