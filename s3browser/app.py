@@ -175,6 +175,8 @@ async def _main(args: argparse.Namespace) -> int:
         target = (
             None if demo_wanted else await loop.run_in_executor(None, _explicit_connection, args)
         )
+        if target is not None and getattr(args, "profile", None):
+            connections.show_current(args.profile)  # a saved connection: the switcher says so
         if target is None and not demo_wanted:
             target = await connections.startup_credentials()
         if target is None:

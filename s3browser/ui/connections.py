@@ -82,6 +82,13 @@ class Connections(QObject):
             credentials_rejected.connect(self.show_reconnect)
         self.connectionReady.connect(lambda _profile, creds: window.set_connection(creds))
 
+    def show_current(self, name: str) -> None:
+        """Show the saved connection called ``name`` as current (``--profile NAME``)."""
+        profile = self.store.find(name)
+        if profile is not None:
+            self.current = profile
+            self._refresh_switcher()
+
     async def startup_credentials(self) -> dict[str, Any] | None:
         """The last used connection's credentials for start-up, or None (no dialog opened
         unless that connection needs attention: a missing secret, say)."""

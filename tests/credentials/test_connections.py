@@ -161,3 +161,12 @@ async def test_temporary_credentials_expiry_in_the_switcher_tooltip(
     await c.aclose()
     await dispose(c.dialog)
     await dispose(c.switcher)
+
+
+async def test_profile_named_on_the_command_line_shows_in_the_switcher(
+    connections: Connections,
+) -> None:
+    connections.show_current("OTHER")  # names ignore case, like the CLI
+    assert connections.switcher.currentText() == "other"
+    connections.show_current("an AWS config profile")  # not saved: nothing to show
+    assert connections.switcher.currentText() == "other"
