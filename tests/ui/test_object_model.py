@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -171,6 +172,32 @@ def test_buckets_and_search_results(
             assert sorted(_names(model)) == ["data/f001.csv", "other/deep/f001.csv"]
             ref = model.row_ref(model.row_of_key("other", "deep/f001.csv"))
             assert ref is not None and ref.uri == "s3://other/deep/f001.csv"
+            await model.close()
+
+    run(qloop, body())
+
+
+def test_bucket_tree_refresh_while_loading_lists_each_folder_once(
+    qloop: Any, credentials: dict[str, Any], s3_admin: Any, qtmodeltester: Any
+) -> None:
+    from s3browser.ui.models.bucket_model import BucketTreeModel
+
+    _arrange(s3_admin)
+
+    async def body() -> None:
+        async with S3Session(credentials) as session:
+            model = BucketTreeModel()
+            model.set_session(session)
+            await wait_until(lambda: model.root_loaded)
+            data = model.index(0, 0)
+            model.fetchMore(data)
+            model.refresh(data)  # while the first listing is still on its way
+            await wait_until(lambda: model.rowCount(data) >= 3)
+            await asyncio.sleep(0.3)
+            names = [model.index(r, 0, data).data() for r in range(model.rowCount(data))]
+            assert names == ["alpha", "mid", "zeta"]
+            assert model.index(0, 1).data() == "us-east-1"
+            qtmodeltester.check(model)
             await model.close()
 
     run(qloop, body())

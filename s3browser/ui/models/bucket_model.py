@@ -46,6 +46,7 @@ class _Node:
         "region",
         "row",
         "state",
+        "token",
     )
 
     def __init__(self, parent: _Node | None, row: int, bucket: str, prefix: str, name: str) -> None:
@@ -58,6 +59,7 @@ class _Node:
         self.state = UNLOADED
         self.region = ""
         self.error = ""
+        self.token = 0  # bumped by a refresh: an older listing of this level stops
 
     @property
     def is_root(self) -> bool:
@@ -109,6 +111,7 @@ class BucketTreeModel(QAbstractItemModel):
             self.endRemoveRows()
         node.state = UNLOADED
         node.error = ""
+        node.token += 1
         self.fetchMore(index)
 
     def retry_failed(self) -> None:
@@ -199,10 +202,13 @@ class BucketTreeModel(QAbstractItemModel):
         node = self._node(parent)
         node.state = LOADING
         generation = self._generation.value
+        token = node.token
         coro = (
-            self._load_buckets(generation) if node.is_root else self._load_folders(node, generation)
+            self._load_buckets(generation)
+            if node.is_root
+            else self._load_folders(node, generation, token)
         )
-        self._tasks.start(coro, on_error=lambda exc: self._failed(node, generation, exc))
+        self._tasks.start(coro, on_error=lambda exc: self._failed(node, generation, token, exc))
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -251,8 +257,8 @@ class BucketTreeModel(QAbstractItemModel):
         return None
 
     # -- loading ---------------------------------------------------------------------
-    def _failed(self, node: _Node, generation: int, exc: BaseException) -> None:
-        if not self._generation.is_current(generation):
+    def _failed(self, node: _Node, generation: int, token: int, exc: BaseException) -> None:
+        if not self._generation.is_current(generation) or node.token != token:
             return
         if isinstance(exc, S3BrowserError):
             err = exc
@@ -306,12 +312,12 @@ class BucketTreeModel(QAbstractItemModel):
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
             self.region_found.emit(node.bucket, region)
 
-    async def _load_folders(self, node: _Node, generation: int) -> None:
+    async def _load_folders(self, node: _Node, generation: int, token: int) -> None:
         pages = self._session.iter_pages(node.bucket, node.prefix)
         try:
             count = 0
             async for page in pages:
-                if not self._generation.is_current(generation) or node.state != LOADING:
+                if not self._generation.is_current(generation) or node.token != token:
                     return
                 cut = len(node.prefix)
                 start = len(node.children)
@@ -325,7 +331,7 @@ class BucketTreeModel(QAbstractItemModel):
                     break
         finally:
             await pages.aclose()
-        if self._generation.is_current(generation) and node.state == LOADING:
+        if self._generation.is_current(generation) and node.token == token:
             node.state = LOADED
             if not node.children:
                 # The expander arrow goes away: there is nothing below.
