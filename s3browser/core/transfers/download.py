@@ -224,7 +224,7 @@ class ObjectDownload:
         # loop free for the next requests (hashlib releases the GIL while it works).
         await self.io(self._verify_and_write, chunks, exp, holder["hashers"], stamp)
         self.committed = True
-        return Outcome(exp.size, exp.verified_by if self.options.verify else "size")
+        return _outcome(exp, self.options.verify)
 
     def _verify_and_write(
         self, chunks: list[bytes], exp: Expected, hashers: dict[str, Hasher], stamp: float | None
@@ -263,7 +263,7 @@ class ObjectDownload:
             self._check_digests(exp, digests)
         finally:
             os.close(fd)
-        return Outcome(exp.size, exp.verified_by if self.options.verify else "size")
+        return _outcome(exp, self.options.verify)
 
     # -- ranged parts written in place ----------------------------------------------
     async def _multipart(self, size: int, expected: Expected, state: P.PartState | None) -> Outcome:
@@ -327,7 +327,7 @@ class ObjectDownload:
         finally:
             await hasher.stop()
             os.close(fd)
-        return Outcome(size, expected.verified_by if self.options.verify else "size")
+        return _outcome(expected, self.options.verify)
 
     # -- pieces ---------------------------------------------------------------------
     async def _call(self, op: str, **params: Any) -> Any:
@@ -461,6 +461,15 @@ class ObjectDownload:
             raise local_error(exc, self.final) from exc
         with contextlib.suppress(OSError):
             P.sidecar_path(self.final).unlink()
+
+
+def _outcome(exp: Expected, verify: bool) -> Outcome:
+    if not verify:
+        return Outcome(exp.size, "size (checksums turned off)")
+    label = exp.verified_by
+    if label == "size" and exp.unverifiable:
+        label += " only: " + "; ".join(exp.unverifiable)
+    return Outcome(exp.size, label, list(exp.unverifiable))
 
 
 SMALL_IN_MEMORY = 1024 * 1024  # objects up to this size are buffered, not streamed to disk
