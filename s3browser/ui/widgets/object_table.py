@@ -138,7 +138,8 @@ class ObjectTable(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
             ref = self.current_ref()
             if ref is not None:
                 self.open_requested.emit(ref)
