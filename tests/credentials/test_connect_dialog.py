@@ -375,3 +375,20 @@ async def test_leaving_unsaved_changes_says_they_were_discarded(
     dialog.list.setCurrentRow(1)
     assert dialog.status.text() == "Your unsaved changes to “one” were discarded."
     assert ProfileStore.load().profiles == []  # nothing was written behind the user's back
+
+
+async def test_a_missing_secret_shows_in_the_secret_field(
+    qtbot: Any, dialog: ConnectDialog, store: ProfileStore, secret_store: SecretStore
+) -> None:
+    kept = Profile(name="kept", access_key_id="k1")
+    lost = Profile(name="lost", access_key_id="k2")
+    store.put(kept)
+    store.put(lost)
+    await secret_store.set(kept.id, Secrets(SECRET))
+    dialog._rebuild_list()
+    dialog.list.setCurrentRow(1)
+    await until(lambda: not dialog._tasks.running)
+    assert dialog.form.secret_key.placeholderText().startswith("type it")
+    dialog.list.setCurrentRow(0)
+    await until(lambda: not dialog._tasks.running)
+    assert dialog.form.secret_key.placeholderText().startswith("stored in the system keyring")

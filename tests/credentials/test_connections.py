@@ -98,9 +98,12 @@ async def test_switcher_lists_profiles_and_switches(connections: Connections) ->
 
 
 async def test_missing_secret_opens_the_dialog_with_the_sentence(
-    connections: Connections, memory_keyring: MemoryKeyring
+    connections: Connections, memory_keyring: MemoryKeyring, saved: list[Profile]
 ) -> None:
-    memory_keyring.items.clear()
+    await until(lambda: not connections.dialog._tasks.running)
+    memory_keyring.items.clear()  # gone from the keyring (another tool, another machine)
+    for p in saved:
+        connections.secrets.forget(p.id)  # and not remembered from earlier in this session
     got = _ready(connections)
     connections.switcher.activated.emit(0)
     await until(lambda: connections.dialog.isVisible())

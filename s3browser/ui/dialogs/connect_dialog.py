@@ -253,6 +253,8 @@ class ConnectDialog(QDialog):
         else:
             is_draft = self._draft is not None and profile.id == self._draft.id
             self.form.load(profile, has_stored_secret=profile.needs_secret and not is_draft)
+            if profile.needs_secret and not is_draft:
+                self._tasks.start(self._check_secret(profile), name="check-secret")
             self.form.set_read_only(profile.read_only)
             self.origin.setText(
                 f"From your AWS config ({profile.name}): edit it there, or Duplicate it to "
@@ -262,6 +264,15 @@ class ConnectDialog(QDialog):
             )
         self.origin.setVisible(bool(self.origin.text()))
         self._update_buttons()
+
+    async def _check_secret(self, profile: Profile) -> None:
+        """Ask the keyring (off the GUI thread) whether this profile's secret is there."""
+        try:
+            stored = await self.secrets.get(profile.id)
+        except S3BrowserError:
+            return  # a keyring that does not answer: keep assuming, Connect will say
+        if self._current is profile:
+            self.form.set_has_stored_secret(bool(stored and stored.secret_access_key))
 
     def _update_buttons(self) -> None:
         p = self._current

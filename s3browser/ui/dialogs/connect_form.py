@@ -208,12 +208,17 @@ class ProfileForm(QWidget):
         self._keyring_persistent = persistent
         self._update_secret_placeholder()
 
+    def set_has_stored_secret(self, stored: bool) -> None:
+        """What the keyring answered for this profile (the form assumed it was there)."""
+        self._has_stored_secret = stored
+        self._update_secret_placeholder()
+
     def _update_secret_placeholder(self) -> None:
         where = "the system keyring" if self._keyring_persistent else "memory, for this session"
         self.secret_key.setPlaceholderText(
             f"stored in {where} — type to replace"
             if self._has_stored_secret
-            else f"kept in {where}, never in a file"
+            else f"type it: kept in {where}, never in a file"
         )
 
     @property
