@@ -423,6 +423,7 @@ async def _browse_and_download(report: Report, creds: dict[str, Any], use_window
             )
             shot = os.environ.get("S3BROWSER_SELFTEST_SCREENSHOT")
             if use_window and shot:
+                await asyncio.sleep(0.6)  # progress and details refresh on ~0.1-0.5 s timers
                 driver.window.grab().save(shot)
                 report.note("screenshot", shot)
         finally:
