@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from s3browser.credentials.presets import guess_preset
-from s3browser.credentials.profiles import Profile, ProfileKind
+from s3browser.credentials.profiles import ADDRESSING_STYLES, Profile, ProfileKind
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ def discover_aws_profiles() -> list[Profile]:
         if not isinstance(section, dict):
             section = {}
         endpoint = _endpoint_of(section)
+        s3 = section.get("s3")
+        style = str(s3.get("addressing_style", "auto")) if isinstance(s3, dict) else "auto"
         profiles.append(
             Profile(
                 name=name,
@@ -45,6 +47,7 @@ def discover_aws_profiles() -> list[Profile]:
                 aws_profile=name,
                 region=str(section.get("region") or ""),
                 endpoint_url=endpoint,
+                addressing_style=style if style in ADDRESSING_STYLES else "auto",
                 verify=str(section.get("ca_bundle") or "") or True,
                 preset=guess_preset(endpoint).id,
                 read_only=True,

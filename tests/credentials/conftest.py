@@ -137,6 +137,7 @@ def aws_config() -> Iterator[Path]:
         "[default]\nregion = eu-west-1\n\n"
         "[profile analyst]\nregion = eu-central-1\n\n"
         "[profile minio-lab]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9000\n"
+        "s3 =\n    addressing_style = path\n"
     )
     creds.write_text(
         "[analyst]\naws_access_key_id = analyst-key\naws_secret_access_key = analyst-secret\n"

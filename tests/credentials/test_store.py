@@ -106,6 +106,7 @@ def test_aws_config_profiles_are_listed_with_their_region(
     assert found["analyst"].region == "eu-central-1"
     assert found["analyst"].read_only
     assert found["minio-lab"].endpoint_url == "http://127.0.0.1:9000"
+    assert found["minio-lab"].addressing_style == "path"  # from its "s3 =" sub-section
     assert found["analyst"].to_credentials() == {
         "profile_name": "analyst",
         "region_name": "eu-central-1",
