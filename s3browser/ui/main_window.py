@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         self.table.properties_requested.connect(self.show_properties)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._details_timer.start())
         self.object_model.page_loaded.connect(self._page_loaded)
+        self.object_model.folders_listed.connect(self.tree_model.merge_folders)
         self.object_model.busy_changed.connect(self._busy_changed)
         self.object_model.listing_finished.connect(self._listing_finished)
         self.object_model.listing_failed.connect(self._listing_failed)

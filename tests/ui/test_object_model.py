@@ -201,3 +201,35 @@ def test_bucket_tree_refresh_while_loading_lists_each_folder_once(
             await model.close()
 
     run(qloop, body())
+
+
+def test_tree_level_cut_short_is_completed_by_the_table_listing(
+    qloop: Any, credentials: dict[str, Any], s3_admin: Any, monkeypatch: Any
+) -> None:
+    from s3browser.ui.models import bucket_model
+    from s3browser.ui.models.bucket_model import BucketTreeModel
+
+    _arrange(s3_admin)
+    monkeypatch.setattr(bucket_model, "MAX_FOLDER_PAGES", 1)
+
+    async def body() -> None:
+        async with S3Session(credentials) as session:
+            tree = BucketTreeModel()
+            tree.page_size = 2
+            tree.set_session(session)
+            await wait_until(lambda: tree.root_loaded)
+            data = tree.index(0, 0)
+            tree.fetchMore(data)
+            await wait_until(lambda: tree.rowCount(data) == 1)  # alpha/ and f000.csv fill page 1
+            await asyncio.sleep(0.2)
+            assert "More folders may exist" in tree.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+            table = ObjectTableModel(page_size=2)
+            table.folders_listed.connect(tree.merge_folders)
+            table.start_listing(session, "data", "")
+            await wait_until(lambda: table.is_complete)
+            names = [tree.index(r, 0, data).data() for r in range(tree.rowCount(data))]
+            assert names == ["alpha", "mid", "zeta"]
+            await table.close()
+            await tree.close()
+
+    run(qloop, body())

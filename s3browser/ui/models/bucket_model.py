@@ -42,6 +42,7 @@ class _Node:
         "error",
         "name",
         "parent",
+        "partial",
         "prefix",
         "region",
         "row",
@@ -60,6 +61,7 @@ class _Node:
         self.region = ""
         self.error = ""
         self.token = 0  # bumped by a refresh: an older listing of this level stops
+        self.partial = False  # the level stopped at MAX_FOLDER_PAGES: more folders may exist
 
     @property
     def is_root(self) -> bool:
@@ -80,6 +82,7 @@ class BucketTreeModel(QAbstractItemModel):
         self._tasks = TaskGroup("bucket-tree")
         self._generation = Generation()
         self.buckets: list[S3Bucket] = []
+        self.page_size: int | None = None  # keys per folder-listing page (None: the core's)
 
     # -- session -------------------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -113,6 +116,25 @@ class BucketTreeModel(QAbstractItemModel):
         node.error = ""
         node.token += 1
         self.fetchMore(index)
+
+    def merge_folders(self, bucket: str, prefix: str, prefixes: list[str]) -> None:
+        """Folders the object table found in ``bucket``/``prefix``.
+
+        Only used for a level this model stopped listing early (``partial``): the
+        table lists the whole folder anyway, so the tree gets the rest for free.
+        """
+        index = self.index_for(bucket, prefix)
+        node = self._node(index)
+        if not index.isValid() or node.prefix != prefix or not node.partial:
+            return
+        known = {child.prefix for child in node.children}
+        cut = len(prefix)
+        start = len(node.children)
+        new = [p for p in prefixes if p not in known]
+        self._append(
+            node,
+            [_Node(node, start + i, bucket, p, p[cut:].rstrip("/")) for i, p in enumerate(new)],
+        )
 
     def retry_failed(self) -> None:
         """List again every level whose listing failed (the bucket list included)."""
@@ -239,9 +261,12 @@ class BucketTreeModel(QAbstractItemModel):
             where = f"s3://{node.bucket}/{node.prefix}"
             if node.error:
                 return f"{where}\n{node.error}"
+            lines = [where]
             if not node.prefix and node.region:
-                return f"{where}\nRegion: {node.region}"
-            return where
+                lines.append(f"Region: {node.region}")
+            if node.partial:
+                lines.append("More folders may exist: open this folder to list them all.")
+            return "\n".join(lines)
         if role == Qt.ItemDataRole.ForegroundRole and (node.error or col == 1):
             return QApplication.palette().brush(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
@@ -313,7 +338,7 @@ class BucketTreeModel(QAbstractItemModel):
             self.region_found.emit(node.bucket, region)
 
     async def _load_folders(self, node: _Node, generation: int, token: int) -> None:
-        pages = self._session.iter_pages(node.bucket, node.prefix)
+        pages = self._session.iter_pages(node.bucket, node.prefix, page_size=self.page_size)
         try:
             count = 0
             async for page in pages:
@@ -327,7 +352,8 @@ class BucketTreeModel(QAbstractItemModel):
                 ]
                 self._append(node, children)
                 count += 1
-                if count >= MAX_FOLDER_PAGES:
+                if count >= MAX_FOLDER_PAGES and not page.is_last:
+                    node.partial = True
                     break
         finally:
             await pages.aclose()

@@ -81,6 +81,7 @@ class ObjectTableModel(QAbstractTableModel):
     listing_finished = Signal()  # the whole folder (or search) is in the model
     listing_failed = Signal(object)  # an S3BrowserError; retry() resumes
     busy_changed = Signal(bool)
+    folders_listed = Signal(str, str, list)  # bucket, prefix, the folders' full prefixes
     about_to_reorder = Signal()  # before a sort or filter change rearranges every row
 
     def __init__(self, parent: Any = None, *, page_size: int | None = None) -> None:
@@ -370,6 +371,8 @@ class ObjectTableModel(QAbstractTableModel):
         cut = len(self.prefix)
         folders = [p.prefix[cut:] for p in page.prefixes]
         self._add_rows(folders, page.objects, cut)
+        if page.prefixes:
+            self.folders_listed.emit(self.bucket, self.prefix, [p.prefix for p in page.prefixes])
         if page.prefixes or page.objects:
             last_folder = page.prefixes[-1].prefix if page.prefixes else ""
             last_object = page.objects[-1].key if page.objects else ""
