@@ -175,7 +175,8 @@ def test_copy_links_and_remember_location(
         assert QGuiApplication.clipboard().text().endswith("/alpha/readme.txt")
         win.table.copy_presigned_requested.emit(refs, 3600)
         await wait_until(
-            lambda: "Signature" in QGuiApplication.clipboard().text(), what="a presigned URL"
+            lambda: "X-Amz-Expires=3600" in QGuiApplication.clipboard().text(),
+            what="a SigV4 presigned URL valid for an hour",
         )
         assert "presigned URL (valid 1 hour)" in win.status.currentMessage()
         win.close()
