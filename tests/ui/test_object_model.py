@@ -11,7 +11,7 @@ from s3browser.core.models import S3Bucket
 from s3browser.core.search import SearchQuery
 from s3browser.core.session import S3Session
 from s3browser.ui.models.object_model import KEY_ROLE, KIND_ROLE, ObjectTableModel
-from s3browser.ui.models.rows import COL_MODIFIED, COL_NAME, COL_SIZE
+from s3browser.ui.models.rows import COL_CLASS, COL_MODIFIED, COL_NAME, COL_SIZE
 from s3browser.ui.models.sort_proxy import ObjectSortProxy
 from tests.ui.conftest import run, wait_until
 
@@ -163,6 +163,17 @@ def test_buckets_and_search_results(
     async def body() -> None:
         async with S3Session(credentials) as session:
             model = ObjectTableModel()
+            model.show_buckets(
+                [
+                    S3Bucket("aaa", "2024-03-01T00:00:00Z", "us-west-2"),
+                    S3Bucket("bbb", "2024-01-01T00:00:00Z", "eu-west-1"),
+                ]
+            )
+            model.sort(COL_MODIFIED, Qt.SortOrder.AscendingOrder)
+            assert _names(model) == ["bbb", "aaa"]  # buckets sort by creation time
+            model.sort(COL_CLASS, Qt.SortOrder.DescendingOrder)
+            assert _names(model) == ["aaa", "bbb"]  # ... and by region (the 4th column)
+            model.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
             model.show_buckets([S3Bucket("data", "2024-01-01T00:00:00Z", "us-east-1")])
             assert _names(model) == ["data"]
             assert model.index(0, 0).data(KIND_ROLE) == "bucket"

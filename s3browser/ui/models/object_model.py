@@ -613,6 +613,23 @@ class ObjectTableModel(QAbstractTableModel):
         self._needle = needle
         self._apply_order()
 
+    def _folder_order(self) -> array[int]:
+        """Folders in name order; buckets (the root) also by creation time or region."""
+        store = self._store
+        column = self._sort_column
+        if self.mode == "root" and column in (COL_MODIFIED, COL_CLASS):
+            times, names, regions = store.folder_times, store.folder_names, self.bucket_regions
+            key = (
+                times.__getitem__
+                if column == COL_MODIFIED
+                else (lambda i: regions.get(names[i], ""))
+            )
+            picked = sorted(
+                store.folder_order(self._needle, False), key=key, reverse=self._descending
+            )
+            return array("i", picked)
+        return store.folder_order(self._needle, self._descending and column == COL_NAME)
+
     def _apply_order(self) -> None:
         """Recompute which rows show and in what order, as one layout change."""
         self.about_to_reorder.emit()
@@ -627,9 +644,7 @@ class ObjectTableModel(QAbstractTableModel):
             for i in old
         ]
         store = self._store
-        self._fvis = store.folder_order(
-            self._needle, self._descending and self._sort_column == COL_NAME
-        )
+        self._fvis = self._folder_order()
         self._ovis = store.object_order(self._needle, self._sort_column, self._descending)
         if old:
             wanted_f = {ix for item in items if item and item[0] for ix in (item[1],)}
