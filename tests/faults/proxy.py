@@ -59,6 +59,9 @@ HOP_BY_HOP = {
 }
 
 
+_LENGTH_KEY = "x-fault-proxy-head-length"  # internal: a HEAD answer's Content-Length
+
+
 def error_body(code: str, message: str) -> bytes:
     request_id = uuid.uuid4().hex[:16].upper()
     return (
@@ -154,12 +157,20 @@ class FaultProxy:
         if kind == "delay":
             await asyncio.sleep(self.delay_seconds)
         status, headers, body = await self._forward(request)
+        head_length = headers.pop(_LENGTH_KEY, None)
         if kind in BODY_KINDS:
             if request.method == "HEAD" or len(body) < 2:
                 # No body to cut: drop the connection before the status line instead.
                 self._drop(request, reset=True)
                 return web.Response(status=status)
             return await self._break(request, kind, status, headers, body)
+        if request.method == "HEAD":
+            # No body, but the object's real Content-Length: HEAD reports the size with it.
+            response = web.StreamResponse(status=status, headers=headers)
+            response.content_length = int(head_length or 0)
+            await response.prepare(request)
+            await response.write_eof()
+            return response
         return web.Response(status=status, headers=headers, body=body)
 
     async def _forward(self, request: web.Request) -> tuple[int, dict[str, str], bytes]:
@@ -178,6 +189,8 @@ class FaultProxy:
                 for k, v in answer.headers.items()
                 if k.lower() not in HOP_BY_HOP and k.lower() not in ("content-length", "server")
             }
+            if request.method == "HEAD" and "Content-Length" in answer.headers:
+                out[_LENGTH_KEY] = answer.headers["Content-Length"]
             return answer.status, out, body
 
     async def _break(

@@ -35,12 +35,18 @@ def _run(creds: dict[str, Any], name: str) -> Any:
 
 @pytest.fixture(scope="module")
 def baseline(demo_url: str) -> dict[str, tuple[Any, int]]:
-    """Each operation's direct result, and how many requests it takes without faults."""
+    """Each operation's direct result, and how many requests it takes without faults.
+
+    The fault-free run through the proxy must equal the direct run: the proxy itself
+    changes nothing.
+    """
     out = {}
     with FaultProxy(demo_url, rate=0.0) as proxy:
         for name in OPERATIONS:
+            direct = _run(demo_credentials(demo_url), name)
             proxy.reset_stats()
-            out[name] = (_run(demo_credentials(proxy.url), name), proxy.requests)
+            assert _run(demo_credentials(proxy.url), name) == direct, name
+            out[name] = (direct, proxy.requests)
     return out
 
 
