@@ -59,6 +59,13 @@ def _commands(ctx: object, src: str, out: Path, recursive: bool) -> dict[str, li
     }
 
 
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _engine_only(ctx: object, src: str, out: Path) -> float:
     """The engine's own time for the same download, start-up excluded (engine_probe.py)."""
     import subprocess
@@ -83,12 +90,15 @@ def _measure(
 ) -> None:
     scratch: Path = ctx.scratch  # type: ignore[attr-defined]
     runs: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     for i in range(ctx.runs):  # type: ignore[attr-defined]
         for tool, cmd in _commands(ctx, src, scratch / "out", recursive).items():
             out = scratch / "out"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
+            before = _children_cpu()
             seconds = run_timed(cmd)
+            cpu.setdefault(tool, []).append(_children_cpu() - before)
             check(out)
             runs.setdefault(tool, []).append(seconds)
             print(f"    run {i + 1} {tool}: {seconds:.2f}s", file=sys.stderr, flush=True)
@@ -101,6 +111,10 @@ def _measure(
         shutil.rmtree(scratch / "out", ignore_errors=True)
     for tool, times in runs.items():
         ctx.table.add("download", case, tool, times, nbytes=nbytes)  # type: ignore[attr-defined]
+    # CPU seconds (user + system) of each tool's process: steadier than wall time on a
+    # shared machine, and it shows whether a tool is slow or merely single-threaded.
+    for tool, times in cpu.items():
+        ctx.table.add("download", case + ", CPU s", tool, times)  # type: ignore[attr-defined]
 
 
 def run(ctx: object) -> None:
