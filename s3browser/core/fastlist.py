@@ -275,11 +275,13 @@ def parse_list_objects_v2(body: bytes, bucket: str) -> CompactListing:
     url_encoded = _one(_ENCODING, text, "EncodingType") == "url"
 
     def decode_name(raw: str) -> str:
-        value = xml_text(raw)
+        value = xml_text(raw) if "&" in raw else raw
         # Keys are URL-encoded when botocore asked for it (it always does when the
         # caller did not) and the server says it did; unquote_plus is what botocore's
         # own handler applies, so both paths give the same key.
-        return unquote_plus(value) if url_encoded else value
+        if url_encoded and ("%" in value or "+" in value):
+            return unquote_plus(value)
+        return value
 
     stamps: dict[str, str] = {}  # objects written together share their timestamp text
     shared: dict[str, str] = {"STANDARD": "STANDARD"}
@@ -292,7 +294,11 @@ def parse_list_objects_v2(body: bytes, bucket: str) -> CompactListing:
             stamp = stamps[raw_time] = iso_timestamp(raw_time) if raw_time else ""
         etag = etags[i] if etags else ""
         if "&" in etag:
-            etag = xml_text(etag)
+            # AWS writes ETags as &quot;<hex>&quot;: unwrap that without the general path.
+            if etag.startswith("&quot;") and etag.endswith("&quot;") and "&" not in etag[6:-6]:
+                etag = etag[6:-6]
+            else:
+                etag = xml_text(etag)
         storage = classes[i] if classes else "STANDARD"
         storage = shared.setdefault(storage, storage) or "STANDARD"
         append(
