@@ -368,15 +368,14 @@ class ObjectDownload:
                 params["ChecksumMode"] = "ENABLED"
             try:
                 response = await self.client.get_object(Bucket=self.bucket, Key=self.key, **params)
-                if first is not None and pos == start:
-                    first(response)
-                    end_known = int(response.get("ContentLength", 0))
-                    limit = start + end_known
-                else:
-                    limit = end if end is not None else -1
                 body = response["Body"]
-                read = _reader(body, chunk_size)
                 try:
+                    if first is not None and pos == start:
+                        first(response)
+                        limit = start + int(response.get("ContentLength", 0))
+                    else:
+                        limit = end if end is not None else -1
+                    read = _reader(body, chunk_size)
                     while True:
                         chunk = await read()
                         if not chunk:
