@@ -89,6 +89,12 @@ class ChecksumMismatchError(S3BrowserError):
     default_message = "The downloaded data does not match the object's checksum: download it again."
 
 
+class ObjectArchivedError(S3BrowserError):
+    default_message = (
+        "The object is archived (Glacier or Deep Archive): restore it first, then read it."
+    )
+
+
 class LocalFileError(S3BrowserError):
     """A local file could not be written, read or renamed (disk full, permissions...)."""
 
@@ -177,6 +183,12 @@ def _client_error(code: str, status: int | None, what: str, server_text: str) ->
         return ServerError(code=code)
     if code in _CHANGED_CODES:
         return ObjectChangedError(code=code)
+    if code == "InvalidObjectState":
+        return ObjectArchivedError(
+            f"The object is archived{suffix}: restore it from Glacier or Deep Archive first, "
+            "then read or download it.",
+            code=code,
+        )
     if code in _REDIRECT_CODES:
         return EndpointConfigError(
             f"The bucket is in another region or behind another endpoint{suffix}: "

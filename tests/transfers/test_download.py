@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ async def test_single_get_is_byte_identical_and_verified(
     assert (dest / "q1.csv").read_bytes() == data
     assert "CRC32" in result.items[0].message or "MD5" in result.items[0].message
     assert not list(dest.glob("*.part*")), "no partial files may remain"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (dest / "q1.csv").stat().st_mode & 0o777 == 0o666 & ~umask, "an ordinary file mode"
 
 
 async def test_multipart_ranged_download_is_byte_identical(
@@ -158,3 +162,14 @@ async def test_multipart_upload_is_checked_by_size_and_says_why(
     message = result.items[0].message
     # Either a full-object checksum was verified, or the result says why only the size was.
     assert "CRC" in message or "SHA" in message or "only:" in message, message
+
+
+async def test_archived_object_says_restore_first(
+    session: S3Session, bucket: str, s3_admin: Any, dest: Path
+) -> None:
+    put(s3_admin, "cold.bin", b"frozen", StorageClass="GLACIER")
+    result = await fetch(session, [Source(BUCKET, "cold.bin", size=6)], dest)
+    item = result.items[0]
+    assert item.state is TransferState.FAILED
+    assert "archived" in item.message and "restore" in item.message
+    assert not list(dest.iterdir())

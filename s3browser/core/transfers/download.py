@@ -28,7 +28,7 @@ import contextlib
 import logging
 import os
 import random
-import tempfile
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -490,12 +490,7 @@ def _write_small(final: Path, chunks: list[bytes], stamp: float | None, replace:
     Runs on a worker thread. The temporary name is unique (never an existing file's),
     so nothing but this download's own data is ever written or removed.
     """
-    try:
-        fd, tmp = tempfile.mkstemp(
-            dir=final.parent, prefix="." + final.name[:100] + ".", suffix=".part"
-        )
-    except OSError as exc:
-        raise local_error(exc, final) from exc
+    fd, tmp = _create_unique(final)
     try:
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
@@ -515,6 +510,20 @@ def _write_small(final: Path, chunks: list[bytes], stamp: float | None, replace:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _create_unique(final: Path) -> tuple[int, str]:
+    """A new file with a random name beside ``final`` (mode 0666 less the umask, like any)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = str(final.with_name(f".{final.name[:100]}.{secrets.token_hex(4)}.part"))
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise local_error(exc, final) from exc
+    raise LocalFileError(f"Could not create a temporary file beside {final}.")
 
 
 def _reader(body: Any, chunk_size: int) -> Callable[[], Awaitable[bytes]]:
