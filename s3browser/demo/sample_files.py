@@ -34,7 +34,13 @@ FIRST = ["Ana", "Bjørn", "Chen", "Dara", "Émile", "Fatima", "Goran", "Hana", "
 LAST = ["Silva", "Hansen", "Wang", "Okafor", "Dubois", "Khan", "Novak", "Sato", "Petrov"]
 
 
-def sales_csv(year: int, month: int, rows: int = 200) -> bytes:
+def orders_in(month: int) -> int:
+    """A seasonal order count: a summer dip and a year-end peak, so charts have a shape."""
+    return 150 + 10 * month - (40 if month in (7, 8) else 0) + (120 if month in (11, 12) else 0)
+
+
+def sales_csv(year: int, month: int, rows: int | None = None) -> bytes:
+    rows = orders_in(month) if rows is None else rows
     rng = random.Random(year * 100 + month)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
