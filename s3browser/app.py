@@ -155,7 +155,7 @@ class _DemoServer:
 async def _main(args: argparse.Namespace) -> int:
     from s3browser.ui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(defer_transfers=True)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     _quit_on_sigint(window)
@@ -168,6 +168,7 @@ async def _main(args: argparse.Namespace) -> int:
 
     connections = Connections(window)
     connections.attach(window)
+    window.install_transfers()  # also after the first paint: ~0.15 s of imports
     demo: _DemoServer | None = None
     try:
         await asyncio.get_running_loop().run_in_executor(None, _import_heavy_modules)

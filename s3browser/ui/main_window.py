@@ -45,7 +45,6 @@ from s3browser.ui.models.history import History
 from s3browser.ui.models.object_model import ObjectTableModel, RowRef
 from s3browser.ui.models.sort_proxy import ObjectSortProxy
 from s3browser.ui.tasks import Generation, TaskGroup
-from s3browser.ui.transfers_wiring import install_transfers
 from s3browser.ui.widgets.bucket_tree import BucketTree
 from s3browser.ui.widgets.details_pane import DetailsPane
 from s3browser.ui.widgets.error_banner import ErrorBanner
@@ -71,7 +70,7 @@ class MainWindow(QMainWindow):
     location_changed = Signal(str)  # the s3:// URI now shown
     closed = Signal()
 
-    def __init__(self, settings: QSettings | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, *, defer_transfers: bool = False) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -88,10 +87,31 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self._connect_signals()
-        self.transfers = install_transfers(self)  # issue 5: the Transfers dock, Download, drag-out
+        # Issue 5: the Transfers dock, Download, drag-out. The app installs it right after
+        # the first paint (install_transfers): its modules cost ~0.15 s of start-up.
+        self.transfers: Any = None
+        self._settings_restored = False
+        if not defer_transfers:
+            self.install_transfers()
         self._restore_settings()
         self._update_navigation()
         self._refresh_status()
+
+    def install_transfers(self) -> Any:
+        """Create the transfers controller (once); its dock takes its saved place."""
+        if self.transfers is None:
+            from s3browser.ui.transfers_wiring import install_transfers
+
+            late = self._settings_restored
+            self.transfers = install_transfers(self)
+            state = self.settings.value("window/state")
+            if late and isinstance(state, QByteArray):
+                # The saved layout was restored before this dock existed: apply it again
+                # so the dock returns where the user left it (the others stay put).
+                self.restoreState(state)
+            if self.session is not None:
+                self.transfers.set_session(self.session)
+        return self.transfers
 
     # -- layout ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -263,7 +283,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.tree_model.set_session(session)
         self.details.set_session(session)
-        self.transfers.set_session(session)
+        if self.transfers is not None:
+            self.transfers.set_session(session)
         self.status.set_connection("identity: checking…", session.endpoint_label, session.region)
         self._tasks.start(self._identify(session, generation), on_error=self._task_failed)
         self.set_activity("", busy=False)
@@ -298,7 +319,8 @@ class MainWindow(QMainWindow):
         self.object_model.clear()
         self.tree_model.set_session(None)
         self.details.set_session(None)
-        self.transfers.set_session(None)
+        if self.transfers is not None:
+            self.transfers.set_session(None)
         self.session = None
         stack, self._conn_stack = self._conn_stack, None
         if stack is not None:
@@ -312,7 +334,8 @@ class MainWindow(QMainWindow):
         await self.object_model.close()
         await self.tree_model.close()
         await self.details.aclose()
-        await self.transfers.aclose()
+        if self.transfers is not None:
+            await self.transfers.aclose()
         await self._tasks.close()
         await self._disconnect()
 
@@ -689,6 +712,7 @@ class MainWindow(QMainWindow):
 
     # -- window state ----------------------------------------------------------------
     def _restore_settings(self) -> None:
+        self._settings_restored = True
         s = self.settings
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
