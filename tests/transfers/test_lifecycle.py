@@ -186,3 +186,20 @@ async def test_progress_events_are_throttled_and_end_idle(
     assert final.bytes_done == final.bytes_total == 30 * 20 * KiB + 1024 * KiB
     seen = {p.key for e in events for p in e.changed}
     assert len(seen) == 31, "every item appears in some event"
+
+
+async def test_retry_after_a_failure(
+    session: S3Session, bucket: str, s3_admin: Any, dest: Path
+) -> None:
+    manager = TransferManager(session)
+    try:
+        batch = manager.download([Source(BUCKET, "later.txt")], dest)
+        first = await batch.wait()
+        assert first.items[0].state is TransferState.FAILED
+        put(s3_admin, "later.txt", b"arrived")
+        manager.retry(batch.items[0].id)
+        assert not batch.settled, "a retried item is running again"
+        second = await batch.wait()
+    finally:
+        await manager.close()
+    assert second.ok and (dest / "later.txt").read_bytes() == b"arrived"

@@ -102,10 +102,13 @@ class Batch:
         self.listing = True
         self._event = asyncio.Event()
         self.names: NamePlan | None = None
+        self.unsettled = 0  # items not done, failed, skipped or cancelled (kept by the manager)
 
     @property
     def settled(self) -> bool:
-        return not self.listing and all(i.state.is_final for i in self.items)
+        # A count, not a scan: waiters re-check after every finished item, and a scan
+        # would make a 10,000-object batch quadratic.
+        return not self.listing and self.unsettled == 0
 
     def _notify(self) -> None:
         event, self._event = self._event, asyncio.Event()

@@ -188,6 +188,8 @@ class TransferManager:
         self._pump()
 
     def _register(self, batch: Batch, item: TransferItem) -> None:
+        if not item.state.is_final:
+            batch.unsettled += 1
         batch.items.append(item)
         self.items[item.id] = item
         self._mark(item)
@@ -509,7 +511,10 @@ class TransferManager:
             self._ticker = asyncio.get_running_loop().create_task(self._tick())
 
     def _set(self, item: TransferItem, state: TransferState) -> None:
+        was_final = item.state.is_final
         item.state = state
+        if was_final != state.is_final:
+            item.batch.unsettled += 1 if was_final else -1
         self._mark(item)
         if state.is_final:
             item.batch._notify()
@@ -540,7 +545,7 @@ class TransferManager:
             self._stop_task(item, "pause")
         for item in list(self._queue):
             if item.state is S.QUEUED:
-                item.state = S.PAUSED
+                self._set(item, S.PAUSED)
         self._queue.clear()
         tasks = list(self._tasks)
         for task in tasks:
