@@ -465,13 +465,16 @@ class MainWindow(QMainWindow):
         """Type-to-filter: at once on small listings; on huge ones after a short pause,
         so a fast typist does not wait for a re-filter of every row on every key."""
         self._filter_text = text
+        if self.object_model.mode == "search":
+            return  # the field holds the search's pattern: editing it does not hide results
         big = self.object_model.object_count + self.object_model.folder_count > 50_000
         self._filter_timer.start(150 if big else 0)
 
-    def _clear_filter(self) -> None:
+    def _clear_filter(self, *, keep_text: bool = False) -> None:
         self._filter_timer.stop()
         self._filter_text = ""
-        self.search_bar.clear_filter()
+        if not keep_text:
+            self.search_bar.clear_filter()
         self.object_model.set_filter_text("")
 
     def _apply_filter(self) -> None:
@@ -489,7 +492,7 @@ class MainWindow(QMainWindow):
         query = SearchQuery(pattern, mode, bucket=bucket, prefix=prefix)  # type: ignore[arg-type]
         self.banner.dismiss()
         self._search_skipped = []
-        self._clear_filter()
+        self._clear_filter(keep_text=True)  # the pattern stays visible, to refine or re-run
         self.object_model.start_search(self.session, query, on_error=self._search_bucket_failed)
         self.search_bar.set_searching(True)
         where = f"s3://{bucket}/{prefix}" if bucket else "all buckets"

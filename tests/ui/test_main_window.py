@@ -141,6 +141,11 @@ def test_filter_and_server_search(
         await wait_until(lambda: win.object_model.mode == "search" and win.object_model.is_complete)
         assert _names(win) == ["beta/logs/app.log"]
         await wait_until(lambda: "1 found" in win.search_bar.count_label.text())
+        # The pattern stays in the field; editing it does not hide what was found.
+        assert win.search_bar.edit.text() == "app"
+        QTest.keyClicks(win.search_bar.edit, "zzz")
+        await asyncio.sleep(0.05)
+        assert _names(win) == ["beta/logs/app.log"]
         assert not win.search_bar.stop_button.isVisible()
         # A result opens its folder, with the object selected.
         win.table.select_row(0)
@@ -148,6 +153,7 @@ def test_filter_and_server_search(
         await wait_until(lambda: win.location == S3Location("beta", "logs/"))
         await wait_until(lambda: win.table.selected_refs())
         assert win.table.selected_refs()[0].key == "logs/app.log"
+        assert win.search_bar.edit.text() == ""
         await win.shutdown()
 
     run(qloop, body())

@@ -68,7 +68,8 @@ class SearchBar(QWidget):
         layout.addWidget(self.search_button)
         layout.addWidget(self.stop_button)
         layout.addWidget(self.count_label)
-        self.edit.textChanged.connect(self.filter_changed)
+        self._quiet = False
+        self.edit.textChanged.connect(self._text_changed)
         self.edit.returnPressed.connect(self._search)
         self.search_button.clicked.connect(self._search)
         self.stop_button.clicked.connect(self.stop_requested)
@@ -109,7 +110,15 @@ class SearchBar(QWidget):
     def set_count(self, text: str) -> None:
         self.count_label.setText(text)
 
+    def _text_changed(self, text: str) -> None:
+        if not self._quiet:
+            self.filter_changed.emit(text)
+
     def clear_filter(self) -> None:
-        self.edit.blockSignals(True)
-        self.edit.clear()
-        self.edit.blockSignals(False)
+        # Not blockSignals(): the line edit's own clear button listens to textChanged too,
+        # and would stay visible over an empty field.
+        self._quiet = True
+        try:
+            self.edit.clear()
+        finally:
+            self._quiet = False
