@@ -89,6 +89,12 @@ def build_gui_parser() -> argparse.ArgumentParser:
 
 def _setup_logging(verbosity: int) -> None:
     level = logging.WARNING if not verbosity else logging.INFO if verbosity == 1 else logging.DEBUG
+    if verbosity:
+        # botocore's debug log prints request headers, session token included: mask
+        # secrets in every record before any handler formats it.
+        from s3browser.credentials.redact import install_log_redaction
+
+        install_log_redaction()
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )

@@ -134,3 +134,11 @@ def test_version_and_help() -> None:
     assert out.stdout.strip() == f"s3browser {__version__}"
     out = run_cli(None, "ls", "--help")
     assert "--recursive" in out.stdout and out.returncode == 0
+
+
+def test_debug_log_never_shows_the_session_token(s3_endpoint: str, data: Any) -> None:
+    token = "FwoGZXIvYXdzEXAMPLETOKEN0123456789abcdef"
+    out = run_cli(s3_endpoint, "-vv", "ls", "s3://cli-data/", env={"AWS_SESSION_TOKEN": token})
+    assert out.returncode == 0, out.stderr
+    assert "x-amz-security-token" in out.stderr.lower()  # the header is logged...
+    assert token not in out.stderr + out.stdout  # ...but never its value
