@@ -1,17 +1,20 @@
-"""A lean GetObject for the download engine: botocore's SigV4 signer, aiohttp's socket.
+"""A lean GetObject for the download engine: botocore's signer, aiobotocore's transport.
 
 Why: for small objects the cost of a download is the request, not the bytes. Through
-aiobotocore one GetObject costs ~3-4 ms of CPU on the project's 2-core machine
-(endpoint rules, parameter validation, a dozen event hooks, response parsing), so
-2,000 files of 64 KiB took 4x longer than s5cmd. Here a GET is a URL, four headers
-and one HMAC signature (botocore's own ``S3SigV4Auth``, so the signature is exactly
-what botocore would send), sent on a pooled aiohttp session.
+the full aiobotocore client one GetObject costs ~3-4 ms of CPU on the project's
+2-core machine (endpoint rules, parameter validation, a dozen event hooks, response
+parsing), so 2,000 files of 64 KiB took 4x longer than s5cmd. Here a GET is a URL,
+four headers and one SigV4 signature (botocore's own ``S3SigV4Auth``, so the signature
+is exactly what botocore would send), handed to the client's own aiobotocore HTTP
+session: the same connection pool, TLS settings, timeouts and proxy configuration as
+every other call of that client. Only the request building and the response parsing
+are skipped.
 
 Scope, kept small on purpose: only GetObject, only for S3-compatible endpoints with
 an explicit endpoint URL and path-style addressing (MinIO, Ceph, R2, the demo and
 benchmark servers). AWS itself (virtual hosts, region redirects, S3 Express) and
 keys with ``.``/``..``/empty segments (which URL libraries like to normalise) go
-through aiobotocore as before. Errors become botocore ``ClientError``s, so
+through the full client. Errors become botocore ``ClientError``s, so
 :func:`~s3browser.core.errors.map_error` treats both paths alike; the engine's
 own retry loop covers broken connections and 5xx answers.
 """
@@ -20,13 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-import ssl
 import time
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from s3browser.core.config import S3_CONFIG
 
 if TYPE_CHECKING:
     from s3browser.core.clients import ClientPool
@@ -70,46 +70,13 @@ class _Body:
 
 
 class LeanGetter:
-    """GetObject over one aiohttp session; everything else is delegated to ``client``."""
+    """Lean GetObject on the client's own HTTP session; everything else goes to ``client``."""
 
     def __init__(self, pool: ClientPool) -> None:
         self.pool = pool
         self.base = (pool.settings.endpoint_url or "").rstrip("/")
-        self._session: Any = None
         self._creds: Any = None
         self._creds_at = 0.0
-
-    async def _http(self) -> Any:
-        if self._session is None:
-            import aiohttp
-
-            verify = self.pool.settings.verify
-            ssl_arg: Any = None
-            if verify is False:
-                ssl_arg = False
-            elif isinstance(verify, str):
-                ssl_arg = ssl.create_default_context(cafile=verify)
-            timeouts = S3_CONFIG["timeouts"]
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(
-                    limit=S3_CONFIG["max_pool_connections"], ssl=ssl_arg
-                ),
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    sock_connect=timeouts["connect_seconds"],
-                    sock_read=timeouts["read_seconds"],
-                ),
-                auto_decompress=False,
-                # 64 KiB (the default) pauses and resumes the socket for every 128 KiB.
-                read_bufsize=1024 * 1024,
-                skip_auto_headers=("Accept-Encoding", "Content-Type"),
-            )
-        return self._session
-
-    async def close(self) -> None:
-        session, self._session = self._session, None
-        if session is not None:
-            await session.close()
 
     async def _credentials(self) -> Any:
         """Frozen credentials, refreshed every minute (botocore refreshes before expiry)."""
@@ -150,7 +117,6 @@ class LeanGetter:
         from botocore.auth import S3SigV4Auth
         from botocore.awsrequest import AWSRequest
         from botocore.exceptions import ClientError
-        from yarl import URL
 
         url = f"{self.base}/{Bucket}/{quote(Key, safe='/~')}"
         headers = {"User-Agent": "s3browser"}
@@ -166,8 +132,9 @@ class LeanGetter:
             S3SigV4Auth(creds, "s3", self.pool.default_region).add_auth(request)
             headers = dict(request.headers.items())
         await self.pool.limiter.acquire()
-        session = await self._http()
-        response = await session.get(URL(url, encoded=True), headers=headers)
+        prepared = AWSRequest(method="GET", url=url, headers=headers, stream_output=True).prepare()
+        http_response = await client._endpoint.http_session.send(prepared)
+        response = http_response.raw  # the aiohttp response, body not yet read
         if response.status >= 300:
             try:
                 text = (await response.content.read(64 * 1024)).decode("utf-8", "replace")

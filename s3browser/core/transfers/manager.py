@@ -555,8 +555,6 @@ class TransferManager:
             self._ticker.cancel()
             await asyncio.gather(self._ticker, return_exceptions=True)
             self._ticker = None
-        if self._lean is not None:
-            await self._lean.close()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
