@@ -203,3 +203,50 @@ async def test_retry_after_a_failure(
     finally:
         await manager.close()
     assert second.ok and (dest / "later.txt").read_bytes() == b"arrived"
+
+
+async def test_a_pause_during_the_final_rename_finishes_the_item(
+    session: S3Session, bucket: str, s3_admin: Any, dest: Path, monkeypatch: Any
+) -> None:
+    """A pause that lands while a small file is written and renamed on an I/O thread
+    must not report "paused" for a file already under its final name (the resume then
+    asked about a conflict with the app's own file)."""
+    import threading
+
+    from s3browser.core.transfers.download import ObjectDownload
+
+    data = put(s3_admin, "small/one.csv", b"a,b\n1,2\n")
+    started, release = threading.Event(), threading.Event()
+    original = ObjectDownload._verify_and_write
+
+    def held(self: Any, *args: Any) -> None:
+        started.set()
+        release.wait(10)
+        original(self, *args)
+
+    monkeypatch.setattr(ObjectDownload, "_verify_and_write", held)
+    asked: list[Any] = []
+
+    async def ask(question: Any) -> Any:
+        asked.append(question)
+        raise AssertionError("no conflict expected")
+
+    manager = TransferManager(session, TransferOptions(), resolve_conflict=ask)
+    try:
+        # The listing's size sends it down the small-object path, as from the GUI.
+        batch = manager.download([Source(BUCKET, "small/one.csv", size=len(data))], dest)
+        await _until(manager, started.is_set, timeout=20)
+        item = batch.items[0]
+        manager.pause(item.id)
+        await asyncio.sleep(0.05)
+        release.set()
+        await _until(manager, lambda: item.state is not TransferState.RUNNING)
+        assert item.state is TransferState.DONE
+        manager.resume(item.id)  # nothing to resume
+        await asyncio.sleep(0.1)
+    finally:
+        release.set()
+        await manager.close()
+    assert not asked
+    assert (dest / "one.csv").read_bytes() == data
+    assert not list(dest.glob("*.part*"))

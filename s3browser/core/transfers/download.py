@@ -222,9 +222,28 @@ class ObjectDownload:
         stamp = self.last_modified.timestamp() if self.last_modified is not None else None
         # Hashing, writing and renaming in one call on the I/O threads keeps the event
         # loop free for the next requests (hashlib releases the GIL while it works).
-        await self.io(self._verify_and_write, chunks, exp, holder["hashers"], stamp)
+        await self.run_to_end(self._verify_and_write, chunks, exp, holder["hashers"], stamp)
         self.committed = True
         return _outcome(exp, self.options.verify)
+
+    async def run_to_end(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run a write-and-rename on the I/O threads to its end, even when cancelled.
+
+        A thread cannot be stopped half-way: a pause or cancel arriving meanwhile would
+        otherwise report "paused" while the file already has its final name (and the
+        resume then asks about a conflict with it). The work finishes, ``committed`` is
+        set, and the cancellation is re-raised for the caller to see.
+        """
+        work = asyncio.ensure_future(self.io(fn, *args))
+        try:
+            await asyncio.shield(work)
+        except asyncio.CancelledError:
+            while not work.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait({work})
+            if not work.cancelled() and work.exception() is None:
+                self.committed = True
+            raise
 
     def _verify_and_write(
         self, chunks: list[bytes], exp: Expected, hashers: dict[str, Hasher], stamp: float | None

@@ -278,6 +278,7 @@ class TransferManager:
 
     async def _run(self, item: TransferItem) -> None:
         claimed = ""
+        job: ObjectDownload | None = None
         try:
             self._set(item, S.RUNNING)
             await self._prepare(item)
@@ -307,12 +308,16 @@ class TransferManager:
             item.meter.reset()
             outcome = await job.run()
             if not job.committed:
-                await self._io(job.commit)
+                await job.run_to_end(job.commit)
             item.size = outcome.size
             item.verified_by = outcome.verified_by
             self._set(item, S.DONE)
         except asyncio.CancelledError:
-            if item._stop == "cancel":
+            if job is not None and job.committed:
+                # The stop came while the verified file was being renamed: too late to
+                # stop, and the file is whole under its final name.
+                self._set(item, S.DONE)
+            elif item._stop == "cancel":
                 P.remove_partial(item.path)
                 self._set(item, S.CANCELLED)
             else:
