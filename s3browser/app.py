@@ -198,11 +198,11 @@ async def _main(args: argparse.Namespace) -> int:
             url = start.result()
             target = demo.credentials(url)
             # Not a saved connection: say what it is instead of "Not connected".
-            connections.switcher.setPlaceholderText("Demo server")
+            connections.set_session_connection("Demo server", target)
         else:
             location = location or window.last_location() or None
             if connections.current is None:
-                connections.switcher.setPlaceholderText("Command-line connection")
+                connections.set_session_connection("Command-line connection", target)
         await window.open_connection(target, location)
         freeze_startup_objects()
         await closed.wait()

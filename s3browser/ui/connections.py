@@ -52,9 +52,11 @@ class Connections(QObject):
         self.current: Profile | None = None
         self.expiry: str | None = None  # ISO 8601, for temporary credentials
         self._tasks = TaskGroup("connections")
+        self._session_creds: Any = None  # a credentials dict or ConnectionSettings
 
         self.switcher.profileChosen.connect(self._switch_to)
         self.switcher.manageRequested.connect(lambda: self.open_dialog())
+        self.switcher.sessionChosen.connect(self._switch_to_session)
         self.dialog.connectRequested.connect(self._connected_from_dialog)
         self.dialog.profilesChanged.connect(self._refresh_switcher)
         self._refresh_switcher()
@@ -81,6 +83,21 @@ class Connections(QObject):
         if credentials_rejected is not None:
             credentials_rejected.connect(self.show_reconnect)
         self.connectionReady.connect(lambda _profile, creds: window.set_connection(creds))
+
+    def set_session_connection(self, label: str, creds: Any) -> None:
+        """The unsaved connection the app started with (the demo server, command-line
+        options): listed in the switcher as ``label`` so the user can come back to it."""
+        self._session_creds = creds
+        self.switcher.set_session_entry(label)
+
+    def _switch_to_session(self) -> None:
+        if self._session_creds is None:
+            return
+        self.current = None
+        self.expiry = None
+        self.switcher.setToolTip("Connection")
+        self.switcher.set_current(None)
+        self.connectionReady.emit(None, self._session_creds)
 
     def show_current(self, name: str) -> None:
         """Show the saved connection called ``name`` as current (``--profile NAME``)."""

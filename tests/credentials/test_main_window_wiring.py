@@ -77,6 +77,26 @@ async def test_switching_profiles_reconnects_the_window(
     assert ProfileStore.load().last_used == connections.current.id
 
 
+async def test_the_start_up_connection_stays_in_the_switcher(
+    wired: tuple[MainWindow, Connections], credentials: dict[str, Any]
+) -> None:
+    """The demo server (an unsaved connection) is listed: switching to a saved one and
+    back reconnects to it instead of leaving it unreachable until a restart."""
+    window, connections = wired
+    connections.set_session_connection("Demo server", credentials)
+    await window.open_connection(credentials)
+    switcher = connections.switcher
+    assert switcher.currentText() == "Demo server"
+    switcher.activated.emit(switcher.findText("other"))
+    await until(lambda: connections.current is not None and window.tree_model.root_loaded)
+    await until(lambda: switcher.currentText() == "other")
+    await until(lambda: "checking" not in window.status.identity.text())
+    switcher.activated.emit(switcher.findText("Demo server"))
+    await until(lambda: connections.current is None and window.tree_model.root_loaded)
+    assert switcher.currentText() == "Demo server"
+    await until(lambda: "checking" not in window.status.identity.text())
+
+
 async def test_file_connect_opens_the_dialog(wired: tuple[MainWindow, Connections]) -> None:
     window, connections = wired
     window.connect_requested.emit()  # what File > Connect… does
