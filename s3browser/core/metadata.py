@@ -49,13 +49,21 @@ async def get_object_details(pool: ClientPool, bucket: str, key: str) -> ObjectD
     validate_bucket_name(bucket)
     client = await pool.client_for_bucket(bucket)
     what = f"s3://{bucket}/{key}"
-    try:
-        head, tags = await asyncio.gather(
-            client.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED"),
-            _object_tags(client, bucket, key),
-        )
-    except Exception as exc:
-        raise map_error(exc, what) from exc
+    results: tuple[Any, Any] = await asyncio.gather(
+        client.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED"),
+        client.get_object_tagging(Bucket=bucket, Key=key),
+        return_exceptions=True,
+    )
+    head_result, tag_result = results
+    if isinstance(head_result, BaseException):
+        cause = _more_specific(head_result, tag_result)
+        raise map_error(cause, what) from head_result
+    head: dict[str, Any] = head_result
+    tags: dict[str, str] | Unavailable
+    if isinstance(tag_result, BaseException):
+        tags = _unavailable(tag_result)
+    else:
+        tags = {t["Key"]: t["Value"] for t in tag_result.get("TagSet", [])}
     restore_status, archive_status = _archive_status(head)
     checksums = {
         name: head[f"Checksum{name}"] for name in _CHECKSUM_FIELDS if head.get(f"Checksum{name}")
@@ -93,12 +101,24 @@ async def get_object_details(pool: ClientPool, bucket: str, key: str) -> ObjectD
     )
 
 
-async def _object_tags(client: S3Client, bucket: str, key: str) -> dict[str, str] | Unavailable:
-    try:
-        response = await client.get_object_tagging(Bucket=bucket, Key=key)
-    except Exception as exc:
-        return _unavailable(exc)
-    return {t["Key"]: t["Value"] for t in response.get("TagSet", [])}
+def _error_code(exc: BaseException) -> str:
+    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def _more_specific(head_error: BaseException, tag_result: Any) -> BaseException:
+    """The error to report when HeadObject failed.
+
+    HEAD answers have no body, so S3 can only say "403" or "400" there: expired
+    credentials, clock skew and a wrong secret all look like "access denied". The
+    tagging request sent alongside carries the real error code; prefer it then.
+    """
+    if not isinstance(tag_result, BaseException):
+        return head_error
+    head_code, tag_code = _error_code(head_error), _error_code(tag_result)
+    generic = {"", "400", "403", "Forbidden", "BadRequest", "AccessDenied"}
+    if head_code in generic and tag_code and tag_code not in generic | {"404", "NoSuchKey"}:
+        return tag_result
+    return head_error
 
 
 def _unavailable(exc: BaseException) -> Unavailable:

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
-from s3browser.core import content, listing, metadata, sharding
+from s3browser.core import content, listing, metadata, preflight, sharding
 from s3browser.core import search as search_mod
 from s3browser.core.auth import ConnectionSettings
 from s3browser.core.clients import ClientPool
@@ -43,6 +43,8 @@ class S3Session:
 
     # -- lifetime -------------------------------------------------------------------
     async def open(self) -> None:
+        """Check the endpoint answers at all (milliseconds), then prepare the clients."""
+        await preflight.check_endpoint(self.settings)
         await self.pool.open()
 
     async def close(self) -> None:

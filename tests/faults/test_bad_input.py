@@ -89,8 +89,9 @@ async def test_invalid_bucket_names_are_refused_before_any_request(
 
 
 async def test_refused_connection(few_retries: None) -> None:
-    async with S3Session(anyone(f"http://127.0.0.1:{closed_port()}")) as session:
-        with pytest.raises(e.NetworkError) as caught:
+    # The session's first look at the endpoint reports it, before any retried request.
+    with pytest.raises(e.NetworkError) as caught:
+        async with S3Session(anyone(f"http://127.0.0.1:{closed_port()}")) as session:
             await session.list_buckets()
     assert "could not be reached" in str(caught.value)
     assert_one_sentence(str(caught.value))
@@ -100,8 +101,8 @@ async def test_self_signed_certificate(tmp_path: Path, demo_url: str, few_retrie
     cert, key = self_signed_cert(tmp_path)
     context = server_context(cert, key)
     with html_server(context) as url:
-        async with S3Session(anyone(url)) as session:
-            with pytest.raises(e.EndpointConfigError) as caught:
+        with pytest.raises(e.EndpointConfigError) as caught:
+            async with S3Session(anyone(url)) as session:
                 await session.list_buckets()
         assert "TLS certificate" in str(caught.value)
         assert_one_sentence(str(caught.value))
@@ -143,6 +144,9 @@ async def test_wrong_credentials(demo_url: str) -> None:
             with pytest.raises(e.AuthenticationError):
                 async for _ in session.iter_pages(cat.ANALYTICS_BUCKET):
                     pass
+            # HEAD answers have no body: the details must not say "access denied" here.
+            with pytest.raises(e.AuthenticationError):
+                await session.object_details(cat.ANALYTICS_BUCKET, "README.txt")
 
 
 async def test_clock_skew(demo_url: str) -> None:
@@ -150,6 +154,8 @@ async def test_clock_skew(demo_url: str) -> None:
         async with S3Session(demo_credentials(proxy.url)) as session:
             with pytest.raises(e.ClockSkewError) as caught:
                 await session.list_buckets()
+            with pytest.raises(e.ClockSkewError):
+                await session.object_details(cat.ANALYTICS_BUCKET, "README.txt")
     assert "clock" in str(caught.value)
     assert_one_sentence(str(caught.value))
 
