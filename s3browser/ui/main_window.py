@@ -46,6 +46,7 @@ from s3browser.ui.models.object_model import ObjectTableModel, RowRef
 from s3browser.ui.models.sort_proxy import ObjectSortProxy
 from s3browser.ui.tasks import Generation, TaskGroup
 from s3browser.ui.widgets.bucket_tree import BucketTree
+from s3browser.ui.widgets.details_format import LISTING_FAILED
 from s3browser.ui.widgets.details_pane import DetailsPane
 from s3browser.ui.widgets.error_banner import ErrorBanner
 from s3browser.ui.widgets.icons import app_icon, icon
@@ -675,7 +676,7 @@ class MainWindow(QMainWindow):
             self.details.show_folder(
                 self._location.bucket,
                 self._location.key,
-                model.object_count if listed else -1,
+                model.object_count if listed else LISTING_FAILED,
                 model.total_size if listed else -1,
             )
         elif not refs:

@@ -112,6 +112,11 @@ def test_errors_show_in_a_banner_with_retry(
         message = win.banner.message
         assert message and "Traceback" not in message and "\n" not in message
         assert win.table.placeholder
+        # The open folder's details say its listing failed (not "open the folder").
+        await wait_until(
+            lambda: "listing failed" in win.details.details_view.toPlainText(),
+            what="the folder details after a failed listing",
+        )
         s3_admin.create_bucket(Bucket="gamma")
         s3_admin.put_object(Bucket="gamma", Key="late.txt", Body=b"x")
         win.banner.retry_button.click()

@@ -238,14 +238,23 @@ def bucket_sections(d: BucketDetails) -> list[Section]:
     return out
 
 
+LISTING_FAILED = -2  # folder_sections' count for an open folder whose listing failed
+
+
 def folder_sections(bucket: str, prefix: str, count: int, total_size: int) -> list[Section]:
     """What is known of a folder without listing it again: what the table has so far.
 
-    A negative ``count`` means the folder has not been listed (it is selected, not open).
+    A negative ``count`` means the folder has not been listed (it is selected, not open);
+    ``LISTING_FAILED`` that it is open but its listing failed.
     """
     name = prefix.rstrip("/").rsplit("/", 1)[-1] + "/" if prefix else f"{bucket} (top level)"
     rows = [Row("Name", name), Row("S3 URI", f"s3://{bucket}/{prefix}")]
-    if count < 0:
+    if count == LISTING_FAILED:
+        rows.append(
+            Row("Contents", "not listed: the listing failed (see the message above)", dim=True)
+        )
+        note = ""
+    elif count < 0:
         rows.append(Row("Contents", "not listed yet: open the folder to count them", dim=True))
         note = ""
     else:
