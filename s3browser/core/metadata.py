@@ -102,7 +102,8 @@ async def get_object_details(pool: ClientPool, bucket: str, key: str) -> ObjectD
 
 
 def _error_code(exc: BaseException) -> str:
-    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+    response = getattr(exc, "response", None) or {}
+    return str((response.get("Error") or {}).get("Code", ""))
 
 
 def _more_specific(head_error: BaseException, tag_result: Any) -> BaseException:
