@@ -38,9 +38,11 @@ S3_CONFIG: Final[dict[str, Any]] = {
         "mode": "adaptive",
         "max_attempts": 5,
     },
+    # Every request is bounded: a server that accepts the connection and then stays
+    # silent fails after read_seconds, times the retry attempts.
     "timeouts": {
         "connect_seconds": 10,
-        "read_seconds": 60,
+        "read_seconds": 30,
     },
     "max_pool_connections": 64,
     # concurrency: folders listed at once by a recursive listing (core/sharding.py).
