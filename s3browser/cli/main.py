@@ -104,7 +104,13 @@ def main(argv: list[str]) -> int:
     first = _first_positional(argv)
     if first in SUBCOMMANDS:
         parser = build_cli_parser()
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if first == "find" and extra and not any(e.startswith("-") for e in extra):
+            # argparse takes a "+" positional in one run: `find s3://b/ --glob '*.csv'`
+            # left the pattern over. It belongs to the location/pattern list.
+            args.args.extend(extra)
+        elif extra:
+            parser.parse_args(argv)  # the usual "unrecognized arguments" message and exit 2
         _setup_logging(args.verbose)
         run = getattr(args, "run", None)
         if run is None:

@@ -76,6 +76,12 @@ def test_find_modes(s3_endpoint: str, data: Any) -> None:
     assert out.stdout.split() == ["s3://cli-data/notes/a.txt"]
     out = run_cli(s3_endpoint, "find", "--glob", "s3://cli-data/notes/", "*.csv")
     assert out.stdout.split() == ["s3://cli-data/notes/deep/b.csv"]
+    # The README's order: location, option, pattern (argparse alone left the pattern over).
+    out = run_cli(s3_endpoint, "find", "s3://cli-data/notes/", "--glob", "*.csv")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["s3://cli-data/notes/deep/b.csv"]
+    out = run_cli(s3_endpoint, "find", "s3://cli-data/", "x", "--bogus")
+    assert out.returncode == 2 and "unrecognized arguments: --bogus" in out.stderr
     out = run_cli(s3_endpoint, "find", "--regex", "--all-buckets", r"^top .*\.json$")
     assert out.stdout.split("\n")[0] == "s3://cli-data/top level:1.json"
     out = run_cli(s3_endpoint, "find", "s3://cli-data", "nothing-matches")
