@@ -19,37 +19,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tests.bench.list_server import ListServer
+from tests.xserver import private_xvfb
 
 SECTION = "start-up"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def xvfb() -> Iterator[str]:
-    """A private Xvfb server; yields its DISPLAY."""
-    read, write = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    try:
-        if not number:
-            raise RuntimeError("Xvfb did not start")
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _env(display: str, home: str) -> dict[str, str]:
@@ -98,7 +75,7 @@ def measure(runs: int) -> dict[str, list[float]]:
     probe = [sys.executable, "-m", "tests.bench.paint_probe"]
     with (
         ListServer(keys=1000, prefixes=10) as url,
-        xvfb() as display,
+        private_xvfb("1280x1024x24") as display,
         tempfile.TemporaryDirectory(prefix="s3b-bench-home-") as home,
     ):
         env = _env(display, home)

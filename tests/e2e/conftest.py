@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.xserver import private_xvfb
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,26 +28,8 @@ def xvfb() -> Iterator[str]:
     """A fresh Xvfb; yields its DISPLAY (``:N``, chosen by Xvfb itself via -displayfd)."""
     if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
         pytest.skip("Xvfb and xdotool are needed (make system-deps installs them)")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()
-        assert number, "Xvfb did not report a display number"
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with private_xvfb("1400x900x24") as display:
+        yield display
 
 
 def x_tool(display: str, *args: str, check: bool = False) -> str:

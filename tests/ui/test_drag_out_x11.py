@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from tests.xserver import private_xvfb
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -38,21 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def xdisplay() -> Iterator[str]:
     """A private Xvfb; its display name (":N")."""
-    read, write = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with private_xvfb("1280x720x24") as display:
+        yield display
 
 
 class App:
