@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -131,7 +130,9 @@ class TransfersController(QObject):
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(160)
         self.progress.setTextVisible(True)
-        self.progress_label = QLabel()
+        from s3browser.ui.widgets.status import StatusField
+
+        self.progress_label = StatusField()  # elides: never widens the window
         status = window.statusBar()
         status.addPermanentWidget(self.progress_label)
         status.addPermanentWidget(self.progress)

@@ -257,3 +257,12 @@ def test_the_tree_follows_the_location(
         await win.shutdown()
 
     run(qloop, body())
+
+
+def test_long_status_fields_do_not_widen_the_window(window: MainWindow) -> None:
+    """A long ARN and endpoint elide in the status bar: the window still fits 1280 px."""
+    arn = "arn:aws:sts::123456789012:assumed-role/" + "AnalystsReadOnlyAccess" * 4 + "/me"
+    window.status.set_connection(arn, "https://" + "s3-gateway." * 8 + "example.com", "eu-west-1")
+    window.status.set_count("1,234,567 objects, 12,345 folders, 1.2 TiB · 1,234,567 shown")
+    assert window.minimumSizeHint().width() <= 1280
+    assert window.status.identity.text() == arn  # the whole text stays (tooltip, copy)

@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+_MIN_FIELD_WIDTH = 60
 
-class _Field(QLabel):
-    """A status field that hides while empty, so no bare separators show."""
+
+class StatusField(QLabel):
+    """A status field that hides while empty, so no bare separators show.
+
+    It asks for its full text's width but may shrink, eliding in the middle: a long
+    ARN or endpoint must not make the window wider than a small screen.
+    """
 
     def setText(self, text: str) -> None:
         super().setText(text)
         self.setVisible(bool(text))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), _MIN_FIELD_WIDTH), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideMiddle, rect.width()
+        )
+        painter = QPainter(self)
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(align.value),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            self.foregroundRole(),
+        )
 
 
 class StatusBar(QStatusBar):
@@ -25,10 +54,10 @@ class StatusBar(QStatusBar):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.count = _Field(self)
-        self.identity = _Field(self)
-        self.endpoint = _Field(self)
-        self.region = _Field(self)
+        self.count = StatusField(self)
+        self.identity = StatusField(self)
+        self.endpoint = StatusField(self)
+        self.region = StatusField(self)
         self.addWidget(self.busy)
         self.addWidget(self.activity, 1)
         for label in (self.count, self.identity, self.endpoint, self.region):
