@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from s3browser.core.s3url import S3Location
 from s3browser.ui.main_window import MainWindow
-from s3browser.ui.models.rows import COL_NAME
+from s3browser.ui.models.rows import COL_ETAG, COL_NAME, COL_SIZE
 from tests.ui.conftest import run, wait_until
 
 
@@ -56,6 +56,8 @@ def test_browse_by_keyboard(
         await _connect(win, credentials)
         assert _names(win) == ["alpha", "beta"]
         assert win.windowTitle().startswith("s3://")
+        # Buckets have no size or ETag: those columns make room for the names.
+        assert win.table.isColumnHidden(COL_SIZE) and win.table.isColumnHidden(COL_ETAG)
         assert win.tree_model.rowCount() == 2
         qtmodeltester.check(win.tree_model)
         assert "moto" in win.status.identity.text() or win.status.identity.text()
@@ -64,6 +66,7 @@ def test_browse_by_keyboard(
         QTest.keyClick(win.table, Qt.Key.Key_Return)
         await wait_until(lambda: win.object_model.is_complete and win.location.bucket == "alpha")
         assert _names(win) == ["reports/", "readme.txt"]
+        assert not win.table.isColumnHidden(COL_SIZE) and not win.table.isColumnHidden(COL_ETAG)
         assert win.windowTitle().startswith("s3://alpha/")
         win.table.select_row(0)
         QTest.keyClick(win.table, Qt.Key.Key_Return)

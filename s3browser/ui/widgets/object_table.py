@@ -64,6 +64,7 @@ class ObjectTable(QTableView):
         self.customContextMenuRequested.connect(self._context_menu)
         self.doubleClicked.connect(self._activated)
         proxy.source.about_to_reorder.connect(self._drop_large_selection)
+        proxy.source.modelReset.connect(self._fit_columns_to_mode)
         self._properties_action = QAction("Properties", self)
         self._properties_action.setShortcut(QKeySequence("Alt+Return"))
         self._properties_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -101,6 +102,14 @@ class ObjectTable(QTableView):
                 self._placeholder,
             )
             painter.end()
+
+    def _fit_columns_to_mode(self) -> None:
+        """The bucket list has no size or ETag: hide those empty columns there, so the
+        bucket names get the room (on a small screen they were cut to "demo-…ytics")."""
+        root = self.proxy.source.mode == "root"
+        for column in (COL_SIZE, COL_ETAG):
+            if self.isColumnHidden(column) != root:
+                self.setColumnHidden(column, root)
 
     def _drop_large_selection(self) -> None:
         """Before a re-sort: forget a selection of thousands of rows.
