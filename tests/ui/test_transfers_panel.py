@@ -181,6 +181,9 @@ async def test_existing_file_asks_without_blocking(
     assert (tmp_path / "top.txt").read_bytes() == b"mine"  # never touched
     others = [p for p in tmp_path.iterdir() if p.name != "top.txt" and p.suffix == ".txt"]
     assert len(others) == 1 and others[0].read_bytes() == objects["top.txt"]
+    # The row says where the bytes went: not under the name the user sees in S3.
+    status = controller.model.index(0, COL_STATUS).data()
+    assert status == f"Done: saved as {others[0].name}"
 
 
 async def test_nothing_selected_says_so(controller: Any) -> None:

@@ -66,6 +66,10 @@ def status_text(p: ItemProgress) -> str:
         return p.message
     if p.state is TransferState.DONE and p.message:
         return f"{text} ({p.message})"
+    if p.state is TransferState.DONE:
+        name = Path(p.path).name
+        if name != (p.key.rstrip("/").rsplit("/", 1)[-1] or p.key):
+            return f"{text}: saved as {name}"  # "keep both", or a name mapped to be safe
     return text
 
 
