@@ -266,11 +266,12 @@ def child(url: str, keys: int) -> None:
 
 
 def measure(keys: int) -> dict[str, Any]:
-    from tests.bench.bench_startup import _env, xvfb
+    from tests.bench.bench_startup import _env
+    from tests.xserver import private_xvfb
 
     with (
         ListServer(bucket=BUCKET, keys=keys, prefixes=1) as url,
-        xvfb() as display,
+        private_xvfb("1400x900x24") as display,
         tempfile.TemporaryDirectory(prefix="s3b-bench-home-") as home,
     ):
         cmd = [sys.executable, "-m", "tests.bench.bench_big_folder", "--child", url]
