@@ -452,6 +452,7 @@ class MainWindow(QMainWindow):
     def show_properties(self, ref: RowRef | None) -> None:
         self.details_dock.show()
         self.details_dock.raise_()
+        self.details.tabs.setCurrentWidget(self.details.details_view)  # even from Preview
         if ref is not None:
             self._show_details(ref)
         self.details.setFocus()
@@ -459,6 +460,7 @@ class MainWindow(QMainWindow):
     def _bucket_properties(self, bucket: str) -> None:
         self.details_dock.show()
         self.details_dock.raise_()
+        self.details.tabs.setCurrentWidget(self.details.details_view)
         self.details.show_bucket(bucket)
 
     # -- search ----------------------------------------------------------------------

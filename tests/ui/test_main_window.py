@@ -193,6 +193,10 @@ def test_copy_links_and_remember_location(
             what="a SigV4 presigned URL valid for an hour",
         )
         assert "presigned URL (valid 1 hour)" in win.status.currentMessage()
+        # Properties shows the Details tab, also when the Preview tab was open.
+        win.details.tabs.setCurrentWidget(win.details.preview)
+        next(a for a in menu.actions() if a.text() == "Properties").trigger()
+        assert win.details.tabs.currentWidget() is win.details.details_view
         win.close()
         assert win.last_location() == "s3://alpha/"
         await win.shutdown()
