@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         self.search_bar.filter_changed.connect(self._filter_changed)
         self.search_bar.search_requested.connect(self.start_search)
         self.search_bar.stop_requested.connect(self.stop_search)
+        self.search_bar.results_wanted.connect(self._focus_table)
         self.tree.location_selected.connect(lambda b, p: self.go(S3Location(b, p)))
         self.tree.copy_uri_requested.connect(lambda uri: self._copy_text([uri], "S3 URI"))
         self.tree.bucket_properties_requested.connect(self._bucket_properties)
@@ -502,6 +503,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Search {pattern!r} in {where} — {APP_NAME}")
         self._update_placeholder()
         self._status_changed()
+
+    def _focus_table(self) -> None:
+        """Keyboard path from the filter/search field to the rows (Down arrow)."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.selected_refs():
+            self.table.select_row(0)
 
     def _search_bucket_failed(self, bucket: str, err: S3BrowserError) -> None:
         self._search_skipped.append(bucket)

@@ -149,6 +149,10 @@ def test_filter_and_server_search(
         await wait_until(lambda: win.object_model.mode == "search" and win.object_model.is_complete)
         assert _names(win) == ["beta/logs/app.log"]
         await wait_until(lambda: "1 found" in win.search_bar.count_label.text())
+        # Down goes from the field to the results, the first one selected.
+        QTest.keyClick(win.search_bar.edit, Qt.Key.Key_Down)
+        assert win.table.hasFocus() and win.table.selected_refs()[0].key == "logs/app.log"
+        win.search_bar.edit.setFocus()
         # The pattern stays in the field; editing it does not hide what was found.
         assert win.search_bar.edit.text() == "app"
         QTest.keyClicks(win.search_bar.edit, "zzz")

@@ -33,6 +33,7 @@ class SearchBar(QWidget):
     filter_changed = Signal(str)
     search_requested = Signal(str, str, str)  # pattern, mode, scope ("folder" | "all")
     stop_requested = Signal()
+    results_wanted = Signal()  # Down arrow in the field: move to the table
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,9 +81,12 @@ class SearchBar(QWidget):
             watched is self.edit
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
+            and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Down)
         ):
-            self._escape()
+            if event.key() == Qt.Key.Key_Escape:
+                self._escape()
+            else:
+                self.results_wanted.emit()  # Down: from the field into the table
             return True
         return super().eventFilter(watched, event)
 
