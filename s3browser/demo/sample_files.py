@@ -67,7 +67,9 @@ def sales_summary(year: int) -> bytes:
     for month in range(1, 13):
         rows = list(csv.DictReader(io.StringIO(sales_csv(year, month).decode())))
         revenue = sum(int(r["qty"]) * float(r["unit_price"]) for r in rows)
-        months.append({"month": f"{year}-{month:02d}", "orders": len(rows), "revenue": revenue})
+        months.append(
+            {"month": f"{year}-{month:02d}", "orders": len(rows), "revenue": round(revenue, 2)}
+        )
     doc = {"year": year, "currency": "EUR", "months": months, "generated_by": "demo seed"}
     return json.dumps(doc, indent=2, ensure_ascii=False).encode()
 
