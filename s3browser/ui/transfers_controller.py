@@ -290,12 +290,21 @@ class TransfersController(QObject):
     # -- feedback -----------------------------------------------------------------------
     def _on_progress(self, event: ProgressEvent) -> None:
         self.model.apply(event)
-        if event.idle or event.total_items == 0:
+        paused = event.count(S.PAUSED)
+        if event.total_items == 0 or (event.idle and not paused):
             self.progress.hide()
             self.progress_label.hide()
             return
         done = event.count(S.DONE) + event.count(S.SKIPPED)
         total = event.total_items - event.count(S.CANCELLED)
+        if event.idle:
+            # Everything left is paused: say so, or a paused batch is only in the panel.
+            self.progress.hide()
+            self.progress_label.setText(
+                f"{paused:,} download{'s' if paused != 1 else ''} paused · {done:,} of {total:,} done"
+            )
+            self.progress_label.show()
+            return
         fraction = event.bytes_done / event.bytes_total if event.bytes_total else 0.0
         self.progress.setValue(int(min(1.0, fraction) * 1000))
         self.progress.setFormat(f"{fraction * 100:.0f}%")

@@ -99,6 +99,8 @@ async def test_panel_controls_the_real_engine(
         overwrite.click()
         await wait_until(lambda: states(ctl.model) == [S.DONE, S.PAUSED, S.CANCELLED])
         assert not (tmp_path / "out" / "b.bin").exists()
+        # Only a paused item is left: the status bar still says so.
+        await wait_until(lambda: ctl.progress_label.text() == "1 download paused · 1 of 2 done")
         panel.table.selectRow(1)
         assert panel.resume_action.isEnabled()
         panel.resume_action.trigger()
