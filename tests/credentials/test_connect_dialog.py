@@ -392,3 +392,17 @@ async def test_a_missing_secret_shows_in_the_secret_field(
     dialog.list.setCurrentRow(0)
     await until(lambda: not dialog._tasks.running)
     assert dialog.form.secret_key.placeholderText().startswith("stored in the system keyring")
+
+
+async def test_close_with_unsaved_changes_asks_for_a_second_click(
+    qtbot: Any, dialog: ConnectDialog, s3_endpoint: str
+) -> None:
+    """Typed keys are not lost to one click on Close: the first says what would be lost."""
+    fill_access_keys(qtbot, dialog, name="Typed", endpoint=s3_endpoint, secret=SECRET)
+    click(qtbot, dialog.close_button)
+    assert dialog.isVisible()
+    assert "unsaved changes" in dialog.status.text()
+    assert dialog.close_button.text() == "Discard and close"
+    click(qtbot, dialog.close_button)
+    assert not dialog.isVisible()
+    assert ProfileStore.load().profiles == []

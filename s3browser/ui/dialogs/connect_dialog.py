@@ -67,6 +67,7 @@ class ConnectDialog(QDialog):
         self._current: Profile | None = None
         self._dirty = False
         self._confirm_delete = False
+        self._confirm_close = False
         self._busy = False
 
         self.banner = named(QLabel(wordWrap=True), "keyringBanner")
@@ -245,6 +246,7 @@ class ConnectDialog(QDialog):
         self._current = profile
         self._dirty = False
         self._confirm_delete = False
+        self._arm_close(False)
         self.delete_button.setText("Delete")
         self.set_status("")
         self.form.setVisible(profile is not None)
@@ -287,6 +289,7 @@ class ConnectDialog(QDialog):
 
     def _form_changed(self) -> None:
         self._dirty = True
+        self._arm_close(False)
         self._test_generation.next()
         self.set_status("")
 
@@ -473,8 +476,30 @@ class ConnectDialog(QDialog):
         self.set_status(f"Deleted “{profile.name}” and its stored secret.", ok=True)
 
     def reject(self) -> None:
+        """Close (or Esc); with unsaved edits the first Close says so and a second one
+        discards them: typed keys are not lost to one stray click."""
+        current = self._current
+        if (
+            self._dirty
+            and current is not None
+            and not current.read_only
+            and not self._confirm_close
+            and self.isVisible()
+        ):
+            self._arm_close(True)
+            self.set_status(
+                f"“{current.name}” has unsaved changes: Save them, or click "
+                "“Discard and close” to drop them.",
+                error=True,
+            )
+            return
+        self._arm_close(False)
         self._test_generation.next()
         super().reject()
+
+    def _arm_close(self, armed: bool) -> None:
+        self._confirm_close = armed
+        self.close_button.setText("Discard and close" if armed else "Close")
 
 
 async def _later(func: Any) -> None:
