@@ -54,9 +54,7 @@ class ObjectTable(QTableView):
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
         header.setSectionsMovable(True)
-        # The storage class column fits the longest common class (INTELLIGENT_TIERING).
-        classes = self.fontMetrics().horizontalAdvance("INTELLIGENT_TIERING") + 16
-        widths = {COL_NAME: 300, COL_SIZE: 80, COL_MODIFIED: 130, COL_CLASS: classes, COL_ETAG: 120}
+        widths = {COL_NAME: 300, COL_SIZE: 80, COL_MODIFIED: 130, COL_CLASS: 110, COL_ETAG: 120}
         for column, width in widths.items():
             self.setColumnWidth(column, width)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
