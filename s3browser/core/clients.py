@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -53,6 +54,10 @@ class ClientPool:
         rates = S3_CONFIG["rate_limits"]
         self.limiter = TokenBucket(rates["client_requests_per_second"], rates["client_burst"])
         self.default_region = settings.region_name or DEFAULT_REGION
+        # Requests botocore sent again (throttled, server error, broken connection): the GUI
+        # shows the count so a slow listing under faults is not a silent stall.
+        self.retries = 0
+        self.on_retry: Callable[[int], None] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -115,12 +120,21 @@ class ClientPool:
             raise map_error(exc) from exc
         client.meta.events.register("before-send", self._throttle)
         client.meta.events.register("before-parse", _refuse_non_s3_answer)
+        client.meta.events.register("request-created", self._count_retry)
         if service == "s3":
             fastlist.install(client)  # lean ListObjectsV2 parsing: see core/fastlist.py
         return client
 
     async def _throttle(self, **_: Any) -> None:
         await self.limiter.acquire()
+
+    def _count_retry(self, request: Any = None, **_: Any) -> None:
+        """botocore creates the request anew for each attempt; attempt > 1 is a retry."""
+        context = getattr(request, "context", None) or {}
+        if context.get("retries", {}).get("attempt", 1) > 1:
+            self.retries += 1
+            if self.on_retry is not None:
+                self.on_retry(self.retries)
 
     async def sts_client(self) -> S3Client:
         """An STS client on the same endpoint; short timeouts, since many servers lack STS."""

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self._pending_select: tuple[str, str] | None = None
         self._search_skipped: list[str] = []
         self._activity = ""
+        self._retries = 0  # botocore retries on this connection (ClientPool.on_retry)
         self._build()
         self._build_menus()
         self._connect_signals()
@@ -283,6 +284,10 @@ class MainWindow(QMainWindow):
         if not self._connection.is_current(generation):
             return
         self.session = session
+        self._retries = 0
+        pool = getattr(session, "pool", None)
+        if pool is not None:
+            pool.on_retry = self._retried  # shown by the throttled status refresh
         self.tree_model.set_session(session)
         self.details.set_session(session)
         if self.transfers is not None:
@@ -324,6 +329,8 @@ class MainWindow(QMainWindow):
         if self.transfers is not None:
             self.transfers.set_session(None)
         self.session = None
+        self._retries = 0
+        self.status.set_retries(0)
         stack, self._conn_stack = self._conn_stack, None
         if stack is not None:
             await stack.aclose()
@@ -608,6 +615,11 @@ class MainWindow(QMainWindow):
             self.show_error("Something went wrong inside s3browser: see the log for details.")
         self.set_activity("", busy=False)
 
+    def _retried(self, count: int) -> None:
+        """A request was sent again: the count shows at the next status refresh (<= 10/s)."""
+        self._retries = count
+        self._status_changed()
+
     def _status_changed(self) -> None:
         """Mark the status stale; the timer redraws it at most ten times a second."""
         self._status_dirty = True
@@ -651,6 +663,7 @@ class MainWindow(QMainWindow):
         if model.filter_text:
             text += f" · {shown:,} shown"
         self.status.set_count(text)
+        self.status.set_retries(self._retries)
 
     def _update_placeholder(self) -> None:
         model = self.object_model

@@ -46,7 +46,9 @@ class ErrorBanner(QFrame):
         layout.addWidget(self.close_button)
         self.retry_button.clicked.connect(self._retry)
         self.close_button.clicked.connect(self.dismiss)
-        self._retry_action: Callable[[], None] | None = None
+        # Every retry of the message shown: one fault often fails the tree's folder listing
+        # and the table's at once with the same sentence; Retry must redo both.
+        self._retry_actions: list[Callable[[], None]] = []
         self._message = ""
         self._repeats = 0
         self.apply_palette()
@@ -73,20 +75,22 @@ class ErrorBanner(QFrame):
             self._repeats += 1
         else:
             self._repeats = 1
+            self._retry_actions = []
         self._message = message
-        self._retry_action = retry
+        if retry is not None and retry not in self._retry_actions:
+            self._retry_actions.append(retry)
         suffix = f"  (×{self._repeats})" if self._repeats > 1 else ""
         self.label.setText(message + suffix)
-        self.retry_button.setVisible(retry is not None)
+        self.retry_button.setVisible(bool(self._retry_actions))
         self.show()
 
     def dismiss(self) -> None:
         self._message = ""
-        self._retry_action = None
+        self._retry_actions = []
         self.hide()
 
     def _retry(self) -> None:
-        action = self._retry_action
+        actions = self._retry_actions
         self.dismiss()
-        if action is not None:
+        for action in actions:
             action()

@@ -58,8 +58,14 @@ class StatusBar(QStatusBar):
         self.identity = StatusField(self)
         self.endpoint = StatusField(self)
         self.region = StatusField(self)
+        self.retries = StatusField(self)
+        self.retries.setToolTip(
+            "Requests the server throttled or failed, or whose connection broke, "
+            "sent again by s3browser on this connection"
+        )
         self.addWidget(self.busy)
         self.addWidget(self.activity, 1)
+        self.addWidget(self.retries)
         for label in (self.count, self.identity, self.endpoint, self.region):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
@@ -83,6 +89,9 @@ class StatusBar(QStatusBar):
 
     def set_region(self, region: str) -> None:
         self.region.setText(region)
+
+    def set_retries(self, count: int) -> None:
+        self.retries.setText(f"{count:,} request{'s' if count != 1 else ''} retried" if count else "")
 
     def set_count(self, text: str) -> None:
         self.count.setText(text)
