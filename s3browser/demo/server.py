@@ -114,9 +114,12 @@ def _serve(port: int, seed: bool, large_keys: int) -> None:
 
         seed_demo_data(url, large_keys=large_keys)
     print(READY_PREFIX + url, flush=True)
+    parent = os.getppid()
     try:
-        while True:
-            time.sleep(3600)
+        # Leave with the process that started us: if the app dies without stopping us
+        # (killed, or its X server went away), we would otherwise run on, orphaned.
+        while os.getppid() == parent:
+            time.sleep(1)
     except KeyboardInterrupt:
         pass
     finally:

@@ -91,7 +91,9 @@ class StatusBar(QStatusBar):
         self.region.setText(region)
 
     def set_retries(self, count: int) -> None:
-        self.retries.setText(f"{count:,} request{'s' if count != 1 else ''} retried" if count else "")
+        self.retries.setText(
+            f"{count:,} request{'s' if count != 1 else ''} retried" if count else ""
+        )
 
     def set_count(self, text: str) -> None:
         self.count.setText(text)
