@@ -7,7 +7,15 @@ window decides what they do (navigation, clipboard, transfers, details).
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from s3browser.ui.models.object_model import RowRef
@@ -17,6 +25,9 @@ from s3browser.ui.widgets.icons import icon
 
 LARGE_SELECTION = 5000
 PRESIGN_CHOICES = (("1 hour", 3600), ("1 day", 24 * 3600), ("7 days", 7 * 24 * 3600))
+
+
+NARROW_TABLE = 640  # px of viewport below which the ETag column gives way to the names
 
 
 class ObjectTable(QTableView):
@@ -107,9 +118,17 @@ class ObjectTable(QTableView):
         """The bucket list has no size or ETag: hide those empty columns there, so the
         bucket names get the room (on a small screen they were cut to "demo-…ytics")."""
         root = self.proxy.source.mode == "root"
-        for column in (COL_SIZE, COL_ETAG):
-            if self.isColumnHidden(column) != root:
-                self.setColumnHidden(column, root)
+        # A narrow table (a 1280x720 screen with both side panes) gives the names the
+        # ETag column's room: the ETag is in the details pane anyway.
+        narrow = self.viewport().width() < NARROW_TABLE
+        hidden = {COL_SIZE: root, COL_ETAG: root or narrow}
+        for column, hide in hidden.items():
+            if self.isColumnHidden(column) != hide:
+                self.setColumnHidden(column, hide)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns_to_mode()
 
     def _drop_large_selection(self) -> None:
         """Before a re-sort: forget a selection of thousands of rows.
