@@ -56,7 +56,15 @@ def _tls_context(verify: bool | str) -> ssl.SSLContext:
 
 
 async def check_endpoint(settings: ConnectionSettings, region: str | None = None) -> None:
-    """Raise NetworkError or EndpointConfigError when the endpoint cannot be reached."""
+    """Raise NetworkError or EndpointConfigError when the endpoint cannot be reached.
+
+    Only for explicit endpoints (S3-compatible servers), where a typo, a closed port
+    or a private CA is the usual first-connection problem. AWS itself is left to
+    botocore: its endpoints are chosen by region, and opening a session for AWS stays
+    free of network traffic.
+    """
+    if not settings.endpoint_url:
+        return
     url = endpoint_of(settings, region)
     if _uses_proxy(url):
         return

@@ -132,11 +132,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", action="store_true", help="load the demo sample data")
     parser.add_argument("--large-keys", type=int, default=200_000)
     args = parser.parse_args(argv)
-    import signal
-
-    # The server keeps nothing worth saving, and an orderly interpreter exit with
-    # hundreds of thousands of moto objects takes seconds: leave at once.
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    # SIGTERM keeps its default action: the process ends at once, even in the middle
+    # of seeding (a Python handler would wait for the main thread). The server holds
+    # nothing worth saving, and an orderly exit with hundreds of thousands of moto
+    # objects would take seconds.
     _serve(args.port, args.seed, args.large_keys)
 
 
