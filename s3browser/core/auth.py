@@ -143,21 +143,46 @@ def mask_key(value: str) -> str:
     return value[:4] + "…" + value[-2:] if len(value) > 8 else "***"
 
 
+_shared_loader: Any = None
+
+
+def _botocore_session() -> Any:
+    """A fresh botocore session that shares one model loader with all the others.
+
+    Every new session would otherwise read and parse the S3 and STS service models
+    again (tens of milliseconds on the GUI thread for each connection test or
+    switch); the loader caches them, and the models never change while we run.
+    """
+    global _shared_loader
+    from aiobotocore.session import AioSession
+
+    session = AioSession()
+    if _shared_loader is None:
+        _shared_loader = session.get_component("data_loader")
+    else:
+        session.register_component("data_loader", _shared_loader)
+    return session
+
+
 def create_session(settings: ConnectionSettings) -> aioboto3.Session:
     import aioboto3
 
+    core = _botocore_session()
     if settings.access_key_id:
         return aioboto3.Session(
             aws_access_key_id=settings.access_key_id,
             aws_secret_access_key=settings.secret_access_key,
             aws_session_token=settings.session_token,
             region_name=settings.region_name,
+            botocore_session=core,
         )
     if settings.profile_name:
         return aioboto3.Session(
-            profile_name=settings.profile_name, region_name=settings.region_name
+            profile_name=settings.profile_name,
+            region_name=settings.region_name,
+            botocore_session=core,
         )
-    return aioboto3.Session(region_name=settings.region_name)
+    return aioboto3.Session(region_name=settings.region_name, botocore_session=core)
 
 
 def client_config(
