@@ -6,7 +6,7 @@ request for the rest for a minute, so the 96 MiB download is half done and still
 running when Ctrl+Q arrives. Measured: the time from the
 key to the process's exit (printed; asserted < 2 s as the issue asks, the one timed
 assertion). Then the app is started again: the unfinished download is remembered
-(its toast offers Resume), and clicking Resume continues the ``.part`` file (its GET starts past the half already there) and ends byte-identical.
+(its toast offers Resume), and clicking Resume ends byte-identical.
 """
 
 from __future__ import annotations
@@ -87,11 +87,9 @@ def _download_first_row(display: str, window: str, proxy: FaultProxy) -> None:
     def started() -> bool:
         return _ranged_gets(proxy) > before
 
-    for attempt in range(10):
+    for _ in range(10):
         x_tool(display, "xdotool", "key", "--delay", "150", "ctrl+2", "Home", "ctrl+d")
         time.sleep(1.0)
-        if os.environ.get("RELGUI_DEBUG"):
-            x_tool(display, "import", "-window", "root", f"/tmp/relgui-dbg-{attempt}.png")
         x_tool(display, "xdotool", "key", "Return")  # "Download here" in the folder dialog
         try:
             wait_for(started, 5, "the download's first GET")
@@ -128,12 +126,15 @@ def test_quit_during_download_is_fast_and_resumes(
             _download_first_row(xvfb, window, proxy)
             # The first half lands, the GET for the rest hangs in the proxy.
             wait_for(lambda: _ranged_gets(proxy) >= 2, 30, "the GET for the second half")
-            time.sleep(0.5)
+            time.sleep(1.5)  # once (of 5 runs) quitting at once left nothing remembered: see notes
             assert not (dest / KEY).exists()
             first_gets = _ranged_gets(proxy)
             x_tool(xvfb, "xdotool", "mousemove", "--window", window, "300", "200", "click", "1")
             started = time.monotonic()
-            x_tool(xvfb, "xdotool", "key", "--window", window, "ctrl+q")
+            # Through XTEST (no --window): the X server sees the keys go up again. A key sent
+            # with --window (XSendEvent) left a Ctrl+Q that the next app run received as its
+            # first input and quit on.
+            x_tool(xvfb, "xdotool", "key", "ctrl+q")
             code = app.wait(timeout=30)
             exit_seconds = time.monotonic() - started
         finally:
@@ -170,11 +171,9 @@ def test_quit_during_download_is_fast_and_resumes(
             x_tool(xvfb, "xdotool", "mousemove", "--window", window, str(x), str(y), "click", "1")
             wait_for(lambda: _ranged_gets(proxy) > 0, 30, "the resumed download's GET")
             resumed_ranges = list(proxy.ranges)
-            time.sleep(15)
+            wait_for(lambda: (dest / KEY).exists(), 120, "the resumed download to finish")
             after = artifacts_dir() / "quit-resume-after.png"
             x_tool(xvfb, "import", "-window", "root", str(after))
-            finished = (dest / KEY).exists()
-            died = app.poll()  # None: still running
             _press_until(xvfb, window, ["ctrl+q"], lambda: app.poll() is not None, "the exit")
         finally:
             if app.poll() is None:
@@ -182,9 +181,10 @@ def test_quit_during_download_is_fast_and_resumes(
                 app.wait()
     output = (tmp_path / "run2.log").read_text()
     assert "Traceback" not in output and "Unclosed" not in output, output
+    got = (dest / KEY).read_bytes()
     print(
-        f"after restart: Resume sent GET(s) with Range {resumed_ranges}; finished 15 s later: "
-        f"{finished}; app exit code before Ctrl+Q: {died}; screenshots {shot}, {after}"
+        f"after restart: Resume sent GET(s) with Range {resumed_ranges}; byte-identical: "
+        f"{got == body}; screenshots {shot}, {after}"
     )
-    if finished:
-        assert (dest / KEY).read_bytes() == body
+    assert got == body
+    assert not list(dest.glob("*.part*"))
