@@ -281,7 +281,14 @@ class DragOut(QObject):
         )
 
     def wait_for(self, batch: Batch, timeout_ms: int) -> bool:
-        """Run a nested event loop until ``batch`` settles or the time is up (GUI stays live)."""
+        """Run a nested event loop until ``batch`` settles or the time is up (GUI stays live).
+
+        The one deliberate nested loop in the app, and not inside a coroutine: Qt calls
+        ``retrieveData`` synchronously while a drop target waits for the data, and the
+        answer must be returned from that call. No asyncio task is mid-step here, so
+        qasync keeps running the download's callbacks inside this loop (tested by the
+        X11 drag test); the wait is capped below X11 targets' ~5 s selection timeout.
+        """
         if batch.settled:
             return True
         loop = QEventLoop()
